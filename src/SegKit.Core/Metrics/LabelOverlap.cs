@@ -108,7 +108,7 @@ public sealed class LabelOverlap
         if (chunks <= 1)
         {
             counter = new OverlapCounter(truth.MaxLabel + prediction.MaxLabel);
-            CountRuns(t, p, counter);
+            CountRuns(t, p, truth.MaxLabel, prediction.MaxLabel, counter);
         }
         else
         {
@@ -119,7 +119,7 @@ public sealed class LabelOverlap
                 int start = c * chunkLength;
                 int length = Math.Min(chunkLength, t.Length - start);
                 var local = new OverlapCounter((truth.MaxLabel + prediction.MaxLabel) / chunks);
-                CountRuns(t.AsSpan(start, length), p.AsSpan(start, length), local);
+                CountRuns(t.AsSpan(start, length), p.AsSpan(start, length), truth.MaxLabel, prediction.MaxLabel, local);
                 partial[c] = local;
             });
             counter = partial[0];
@@ -213,7 +213,7 @@ public sealed class LabelOverlap
     /// contiguous along rows, so there are far fewer runs than pixels; runs are found with vectorised
     /// searches, each array's runs scanned once, and background-on-background runs skipped.
     /// </summary>
-    private static void CountRuns(ReadOnlySpan<int> truth, ReadOnlySpan<int> prediction, OverlapCounter counter)
+    private static void CountRuns(ReadOnlySpan<int> truth, ReadOnlySpan<int> prediction, int truthMax, int predictionMax, OverlapCounter counter)
     {
         int n = truth.Length;
         int i = 0;
@@ -236,6 +236,13 @@ public sealed class LabelOverlap
             }
 
             int end = Math.Min(truthRunEnd, predictionRunEnd);
+            if ((uint)a > (uint)truthMax || (uint)b > (uint)predictionMax)
+            {
+                // Written through LabelImage.Data without Refresh(): MaxLabel no longer bounds the labels.
+                throw new InvalidImageException(
+                    $"label {((uint)a > (uint)truthMax ? a : b)} in the {((uint)a > (uint)truthMax ? "ground truth" : "prediction")} is negative or above its MaxLabel; call LabelImage.Refresh() after writing through Data");
+            }
+
             if ((a | b) != 0)
             {
                 counter.Add(a, b, end - i);

@@ -226,6 +226,16 @@ public class InstanceMetricsTests
     }
 
     [Fact]
+    public void Labels_written_behind_the_images_back_are_reported()
+    {
+        LabelImage truth = Masks.Draw("11..");
+        truth.Data[3] = 7;  // MaxLabel is still 1 (no Refresh)
+
+        var e = Assert.Throws<InvalidImageException>(() => LabelOverlap.Compute(truth, Masks.Draw("1...")));
+        Assert.Contains("label 7 in the ground truth", e.Message);
+    }
+
+    [Fact]
     public void Large_image_counted_in_parallel_chunks_equals_the_sequential_count()
     {
         // 1024 x 1024 crosses the parallel threshold; compare with the same rows counted as small separate images.
