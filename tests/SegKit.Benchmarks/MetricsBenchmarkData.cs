@@ -15,7 +15,7 @@ internal static class MetricsBenchmarkData
     /// <summary>A truth label image of <paramref name="size"/> x <paramref name="size"/> with about <paramref name="targetObjects"/> objects.</summary>
     public static LabelImage TiledTruth(int size, int targetObjects)
     {
-        string fixtures = FindFixtures();
+        string fixtures = BenchmarkFixtures.Directory;
         var tiles = DsbCases.Select(c => Load(Path.Combine(fixtures, $"{c}.labels.npy"))).ToArray();
         int tile = tiles[0].Height;
         int perSide = (size + tile - 1) / tile;
@@ -110,25 +110,5 @@ internal static class MetricsBenchmarkData
     {
         NpyArray a = NpyFile.Read(path);
         return new LabelImage(a.Shape[0], a.Shape[1], a.ToInt32());
-    }
-
-    private static string FindFixtures()
-    {
-        // BenchmarkDotNet runs a generated copy under bin/, so walk up from there to the repository root.
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Toolkit.sln")))
-            {
-                string fixtures = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures", "cellpose-v3"));
-                if (Directory.Exists(fixtures))
-                {
-                    return fixtures;
-                }
-
-                throw new DirectoryNotFoundException($"the Cellpose fixtures are expected at {fixtures} (beside the repository)");
-            }
-        }
-
-        throw new DirectoryNotFoundException("could not find Toolkit.sln above the benchmark binaries");
     }
 }
