@@ -33,4 +33,4 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 dotnet restore Toolkit.sln --nologo -v quiet
-dotnet build Toolkit.sln --no-restore -c "$configuration" --nologo -v quiet -clp:ErrorsOnly
+dotnet build Toolkit.sln --no-restore -c "$configuration" --nologo -v quiet -clp:"ErrorsOnly;NoSummary"

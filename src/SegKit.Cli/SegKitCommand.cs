@@ -1,13 +1,51 @@
 using System.CommandLine;
+using SegKit.Cli.Commands;
+using SegKit.Core;
 
 namespace SegKit.Cli;
 
-/// <summary>The root of the segkit command tree.</summary>
+/// <summary>The root of the segkit command tree; maps failures to one-line messages and exit codes.</summary>
 internal static class SegKitCommand
 {
-    public static int Run(string[] args)
+    public static int Run(string[] args) => Run(args, CliConsole.System);
+
+    public static int Run(string[] args, CliConsole console)
     {
         var root = new RootCommand("SegKit: segmentation of microscopy images (Cellpose- and U-Net-style) in .NET.");
-        return root.Parse(args).Invoke();
+        root.Subcommands.Add(SegmentCommand.Create(console));
+        root.Subcommands.Add(EvalCommand.Create(console));
+        root.Subcommands.Add(InfoCommand.Create(console));
+
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                console.Error.WriteLine($"segkit: {error.Message}");
+            }
+
+            console.Error.WriteLine("Run 'segkit --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false });
+        }
+        catch (CliUsageException e)
+        {
+            console.Error.WriteLine($"segkit: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (SegKitException e)
+        {
+            console.Error.WriteLine($"segkit: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            console.Error.WriteLine($"segkit: {e.Message}");
+            return ExitCodes.Failure;
+        }
     }
 }

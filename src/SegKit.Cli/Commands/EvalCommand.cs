@@ -1,0 +1,218 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using SegKit.Core;
+using SegKit.Core.Images;
+using SegKit.Core.IO;
+using SegKit.Core.Metrics;
+using SegKit.Imaging;
+using Spectre.Console;
+
+namespace SegKit.Cli.Commands;
+
+/// <summary>
+/// segkit eval: matches predicted label images to ground truth by file name and reports instance metrics
+/// per image and over the data set (summed counts).
+/// </summary>
+internal static class EvalCommand
+{
+    public const string CsvName = "eval_per_image.csv";
+    public const string PlotName = "eval_ap_vs_iou.png";
+
+    /// <summary>Suffixes dropped from file stems before pairing, so x_masks.tif pairs with x.png.</summary>
+    private static readonly string[] PairingSuffixes = ["_cp_masks", "_masks", "_labels", "_mask"];
+
+    public static Command Create(CliConsole console)
+    {
+        var pred = new Option<string>("--pred", "-p") { Required = true, Description = "Folder of predicted label images." };
+        var truth = new Option<string>("--truth", "-t") { Required = true, Description = "Folder of ground-truth label images (paired by file name)." };
+        var thresholds = new Option<double[]>("--thresholds") { DefaultValueFactory = _ => [0.5, 0.75, 0.9], AllowMultipleArgumentsPerToken = true, Description = "IoU thresholds (default 0.5 0.75 0.9)." };
+        var output = new Option<string?>("--out", "-o") { Description = $"Folder for {CsvName} and {PlotName} (default: the --pred folder)." };
+        var json = new Option<string?>("--json") { Description = "Also write the JSON report (schema segkit.eval/1) to this file." };
+        var command = new Command("eval", "Compare predicted label images with ground truth: TP, FP, FN, average precision at IoU thresholds, aggregated Jaccard index.")
+        {
+            pred, truth, thresholds, output, json,
+        };
+        command.SetAction(result =>
+        {
+            double[] th = result.GetValue(thresholds)!;
+            if (th.Length == 0 || th.Any(t => !(t > 0 && t <= 1)))
+            {
+                throw new CliUsageException("--thresholds must be IoU values in (0, 1]");
+            }
+
+            string predDir = result.GetValue(pred)!;
+            return Execute(console, predDir, result.GetValue(truth)!, th, result.GetValue(output) ?? predDir, result.GetValue(json));
+        });
+        return command;
+    }
+
+    private static int Execute(CliConsole console, string predDir, string truthDir, double[] thresholds, string outDir, string? jsonPath)
+    {
+        foreach (string dir in new[] { predDir, truthDir })
+        {
+            if (!Directory.Exists(dir))
+            {
+                throw new CliUsageException($"{dir}: no such folder");
+            }
+        }
+
+        var pairs = Pair(console, PredictionFiles(ImageFile.ListImages(predDir)), ImageFile.ListImages(truthDir));
+        if (pairs.Count == 0)
+        {
+            throw new InvalidImageException($"no prediction pairs with a ground-truth file of the same name (in {truthDir})", predDir);
+        }
+
+        OutputFolder.Prepare(outDir);
+        var evaluations = new List<(string Name, string Truth, string Pred, InstanceEvaluation Result)>();
+        BatchProgress.Run(console, "evaluating", pairs.Select(p => p.Pred).ToList(), predFile =>
+        {
+            var (name, truthFile, _) = pairs.First(p => p.Pred == predFile);
+            LabelImage truthLabels = LabelImageFile.Read(truthFile);
+            LabelImage predLabels = LabelImageFile.Read(predFile);
+            if (truthLabels.Height != predLabels.Height || truthLabels.Width != predLabels.Width)
+            {
+                throw new ShapeMismatchException(
+                    $"prediction is {predLabels.Height}x{predLabels.Width} but its ground truth {truthFile} is {truthLabels.Height}x{truthLabels.Width}", predFile);
+            }
+
+            evaluations.Add((name, truthFile, predFile, InstanceMetrics.Evaluate(truthLabels, predLabels, thresholds)));
+        });
+
+        var entries = evaluations.Select(e => ReportEntry.From(e.Name, e.Truth, e.Pred, e.Result)).ToList();
+        var total = ReportEntry.From(DatasetEvaluation.Combine(evaluations.Select(e => e.Result)));
+        var report = new EvaluationReport(EvaluationReport.CurrentSchema, thresholds, entries, total);
+
+        PrintTable(console, report);
+        WriteCsv(Path.Combine(outDir, CsvName), report);
+        var curve = Enumerable.Range(0, 10).Select(i => 0.5 + (0.05 * i)).Union(thresholds).Order().ToArray();
+        var curveTotal = DatasetEvaluation.Combine(evaluations.Select(e => InstanceMetrics.Evaluate(e.Result.Overlap, curve)));
+        PrecisionPlot.WritePng(Path.Combine(outDir, PlotName), curve, [("data set (summed counts)", curveTotal.Scores.Select(t => t.AveragePrecision).ToList())]);
+        if (jsonPath is not null)
+        {
+            string dir = Path.GetDirectoryName(Path.GetFullPath(jsonPath))!;
+            OutputFolder.Prepare(dir);
+            byte[] bytes = Encoding.UTF8.GetBytes(report.ToJson());
+            AtomicFile.Write(jsonPath, s => s.Write(bytes));
+        }
+
+        console.Out.WriteLine($"wrote {Path.Combine(outDir, CsvName)} and {Path.Combine(outDir, PlotName)}{(jsonPath is null ? string.Empty : $" and {jsonPath}")}");
+        return ExitCodes.Success;
+    }
+
+    private static List<(string Name, string Truth, string Pred)> Pair(CliConsole console, IReadOnlyList<string> predFiles, IReadOnlyList<string> truthFiles)
+    {
+        var truthByKey = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string t in truthFiles)
+        {
+            if (!truthByKey.TryAdd(PairingKey(t), t))
+            {
+                throw new CliUsageException($"two ground-truth files pair with the same name: {truthByKey[PairingKey(t)]} and {t}");
+            }
+        }
+
+        var pairs = new List<(string, string, string)>();
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string p in predFiles)
+        {
+            string key = PairingKey(p);
+            if (truthByKey.TryGetValue(key, out string? t))
+            {
+                if (!used.Add(key))
+                {
+                    throw new CliUsageException($"two predictions pair with the same ground truth {t}");
+                }
+
+                pairs.Add((key, t, p));
+            }
+            else
+            {
+                console.Error.WriteLine($"segkit: warning: {p} has no ground truth in the --truth folder; skipped");
+            }
+        }
+
+        foreach (var (key, t) in truthByKey.Where(kv => !used.Contains(kv.Key)))
+        {
+            console.Error.WriteLine($"segkit: warning: ground truth {t} has no prediction; skipped");
+        }
+
+        return pairs;
+    }
+
+    /// <summary>
+    /// A folder written by segkit segment also holds overlays: when some files carry a mask suffix, only those
+    /// are predictions.
+    /// </summary>
+    private static IReadOnlyList<string> PredictionFiles(IReadOnlyList<string> files)
+    {
+        var masks = files.Where(f => PairingKey(f) != Path.GetFileNameWithoutExtension(f)).ToList();
+        return masks.Count > 0 ? masks : files;
+    }
+
+    private static string PairingKey(string path)
+    {
+        string stem = Path.GetFileNameWithoutExtension(path);
+        foreach (string suffix in PairingSuffixes)
+        {
+            if (stem.EndsWith(suffix, StringComparison.Ordinal) && stem.Length > suffix.Length)
+            {
+                return stem[..^suffix.Length];
+            }
+        }
+
+        return stem;
+    }
+
+    private static void PrintTable(CliConsole console, EvaluationReport report)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumn("image");
+        table.AddColumn(new TableColumn("truth").RightAligned());
+        table.AddColumn(new TableColumn("pred").RightAligned());
+        foreach (double t in report.Thresholds)
+        {
+            table.AddColumn(new TableColumn(string.Create(CultureInfo.InvariantCulture, $"AP@{t:0.##}")).RightAligned());
+        }
+
+        table.AddColumn(new TableColumn("AJI").RightAligned());
+        foreach (var entry in report.Images.Append(report.Total))
+        {
+            var cells = new List<string> { Markup.Escape(entry.Name), entry.TruthObjects.ToString(CultureInfo.InvariantCulture), entry.PredictedObjects.ToString(CultureInfo.InvariantCulture) };
+            cells.AddRange(entry.PerThreshold.Select(t => t.AveragePrecision.ToString("0.000", CultureInfo.InvariantCulture)));
+            cells.Add(entry.AggregatedJaccard.ToString("0.000", CultureInfo.InvariantCulture));
+            table.AddRow(cells.ToArray());
+        }
+
+        var ansi = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(console.Out), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        ansi.Profile.Width = 200;
+        ansi.Write(table);
+    }
+
+    private static void WriteCsv(string path, EvaluationReport report)
+    {
+        var text = new StringBuilder("image,truth_file,prediction_file,truth_objects,predicted_objects");
+        foreach (double t in report.Thresholds)
+        {
+            string s = t.ToString("0.###", CultureInfo.InvariantCulture);
+            text.Append(CultureInfo.InvariantCulture, $",tp@{s},fp@{s},fn@{s},ap@{s}");
+        }
+
+        text.Append(",aggregated_jaccard\n");
+        foreach (var e in report.Images.Append(report.Total))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{Csv(e.Name)},{Csv(e.TruthFile)},{Csv(e.PredictionFile)},{e.TruthObjects},{e.PredictedObjects}");
+            foreach (var t in e.PerThreshold)
+            {
+                text.Append(CultureInfo.InvariantCulture, $",{t.TruePositives},{t.FalsePositives},{t.FalseNegatives},{t.AveragePrecision:0.######}");
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $",{e.AggregatedJaccard:0.######}\n");
+        }
+
+        byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
+        AtomicFile.Write(path, s => s.Write(bytes));
+    }
+
+    private static string Csv(string? value) =>
+        value is null ? string.Empty : value.Contains(',') || value.Contains('"') ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
+}

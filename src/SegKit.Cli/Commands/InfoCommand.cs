@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using SegKit.Core.IO;
+using SegKit.Imaging;
+
+namespace SegKit.Cli.Commands;
+
+/// <summary>segkit info: what an image, label image or .npy array file contains.</summary>
+internal static class InfoCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var file = new Argument<string>("file") { Description = "An image (PNG, TIFF, JPEG) or a NumPy .npy array." };
+        var command = new Command("info", "Describe an image or array file: size, channels, sample type, pages, value range.") { file };
+        command.SetAction(result => Execute(console, result.GetValue(file)!));
+        return command;
+    }
+
+    private static int Execute(CliConsole console, string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CliUsageException($"{path}: no such file");
+        }
+
+        var lines = new List<(string Key, string Value)> { ("file", path) };
+        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            NpyArray array = NpyFile.Read(path);
+            lines.Add(("format", "NumPy .npy"));
+            lines.Add(("dtype", array.DType));
+            lines.Add(("shape", $"[{string.Join(", ", array.Shape)}]"));
+            AddRange(lines, array.ToDouble());
+        }
+        else
+        {
+            ImageFileInfo info = ImageFile.Describe(path);
+            lines.Add(("format", info.Format));
+            lines.Add(("size", $"{info.Width} x {info.Height} (width x height)"));
+            lines.Add(("channels", info.Channels.ToString(CultureInfo.InvariantCulture)));
+            lines.Add(("sample type", info.SampleType));
+            lines.Add(("pages", info.Pages.ToString(CultureInfo.InvariantCulture)));
+            var image = ImageFile.Read(path);
+            AddRange(lines, Array.ConvertAll(image.Buffer, v => (double)v));
+        }
+
+        int width = lines.Max(l => l.Key.Length);
+        foreach (var (key, value) in lines)
+        {
+            console.Out.WriteLine($"{key.PadRight(width)}  {value}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static void AddRange(List<(string, string)> lines, double[] values)
+    {
+        double min = double.PositiveInfinity;
+        double max = double.NegativeInfinity;
+        long nonFinite = 0;
+        bool integral = true;
+        foreach (double v in values)
+        {
+            if (!double.IsFinite(v))
+            {
+                nonFinite++;
+                continue;
+            }
+
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+            integral &= v == Math.Floor(v);
+        }
+
+        lines.Add(("value range", values.Length == nonFinite ? "no finite values" : string.Create(CultureInfo.InvariantCulture, $"{min:G6} .. {max:G6}")));
+        if (nonFinite > 0)
+        {
+            lines.Add(("non-finite", $"{nonFinite} value(s) are NaN or infinite"));
+        }
+
+        if (integral && min >= 0 && values.Length > nonFinite)
+        {
+            var distinct = new HashSet<double>(values.Where(v => v > 0 && double.IsFinite(v)));
+            lines.Add(("as labels", $"{distinct.Count} distinct non-zero value(s) (objects, if this is a label image)"));
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using SegKit.Imaging;
+
+namespace SegKit.Cli.Tests;
+
+public class SegmentCommandTests
+{
+    [Fact]
+    public void Segments_the_sample_folder_into_labels_overlays_and_tables()
+    {
+        string outDir = Repo.NewTempDir();
+        var run = CliRun.Of("segment", Repo.SampleImages, "--out", outDir);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        foreach (string name in new[] { "dsb_4be73d68", "dsb_912a679e" })
+        {
+            var labels = LabelImageFile.Read(Path.Combine(outDir, name + "_masks.tif"));
+            Assert.Equal((256, 256), (labels.Height, labels.Width));
+            Assert.InRange(labels.CountObjects(), 20, 120);
+            Assert.Equal(labels.CountObjects(), labels.MaxLabel);
+
+            string[] csv = File.ReadAllLines(Path.Combine(outDir, name + "_objects.csv"));
+            Assert.Equal(ObjectTable.Header, csv[0]);
+            Assert.Equal(labels.MaxLabel, csv.Length - 1);
+
+            byte[] png = File.ReadAllBytes(Path.Combine(outDir, name + "_overlay.png"));
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+            Assert.Contains($"{name}.png: {labels.MaxLabel} objects", run.Out);
+        }
+
+        Assert.Empty(Directory.GetFiles(outDir, "*.tmp*"));
+    }
+
+    [Fact]
+    public void Existing_outputs_are_skipped_unless_overwrite()
+    {
+        string outDir = Repo.NewTempDir();
+        string image = Path.Combine(Repo.SampleImages, "dsb_4be73d68.png");
+        Assert.Equal(0, CliRun.Of("segment", image, "--out", outDir).ExitCode);
+        string masks = Path.Combine(outDir, "dsb_4be73d68_masks.tif");
+        var first = File.GetLastWriteTimeUtc(masks);
+
+        var again = CliRun.Of("segment", image, "--out", outDir);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("skipped", again.Out);
+        Assert.Equal(first, File.GetLastWriteTimeUtc(masks));
+
+        Thread.Sleep(20);
+        var redo = CliRun.Of("segment", image, "--out", outDir, "--overwrite");
+        Assert.Equal(0, redo.ExitCode);
+        Assert.NotEqual(first, File.GetLastWriteTimeUtc(masks));
+    }
+
+    [Fact]
+    public void A_missing_input_is_a_usage_error_naming_it()
+    {
+        var run = CliRun.Of("segment", "/no/such/image.png", "--out", Repo.NewTempDir());
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("/no/such/image.png", run.Error);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_an_image_fails_with_its_name_and_leaves_no_output()
+    {
+        string dir = Repo.NewTempDir();
+        string fake = Path.Combine(dir, "notes.png");
+        File.WriteAllText(fake, "this is not a PNG");
+        string outDir = Path.Combine(dir, "out");
+        var run = CliRun.Of("segment", fake, "--out", outDir);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("notes.png", run.Error);
+        Assert.Empty(Directory.GetFiles(outDir));
+    }
+
+    [Fact]
+    public void A_folder_without_images_is_an_error()
+    {
+        string empty = Repo.NewTempDir();
+        File.WriteAllText(Path.Combine(empty, "readme.txt"), "no images here");
+        var run = CliRun.Of("segment", empty, "--out", Repo.NewTempDir());
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains(Path.GetFileName(empty), run.Error);
+    }
+
+    [Fact]
+    public void An_unwritable_output_folder_is_reported_before_any_work()
+    {
+        string dir = Repo.NewTempDir();
+        string blocker = Path.Combine(dir, "file");
+        File.WriteAllText(blocker, "a file where a folder should be");
+        var run = CliRun.Of("segment", Repo.SampleImages, "--out", Path.Combine(blocker, "out"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("not writable", run.Error);
+    }
+
+    [Theory]
+    [InlineData("segment", "--help")]
+    [InlineData("eval", "--help")]
+    [InlineData("info", "--help")]
+    [InlineData("--help")]
+    public void Help_is_everywhere(params string[] args)
+    {
+        var run = CliRun.Of(args);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Usage", run.Out);
+    }
+
+    [Theory]
+    [InlineData("segment", "--bogus")]
+    [InlineData("segment", "x.png")]
+    [InlineData("segment", "x.png", "--out", "o", "--method", "magic")]
+    [InlineData("frobnicate")]
+    public void Bad_command_lines_exit_with_2(params string[] args)
+    {
+        var run = CliRun.Of(args);
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("segkit: ", run.Error);
+    }
+}
