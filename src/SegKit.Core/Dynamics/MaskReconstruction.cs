@@ -58,19 +58,9 @@ public static class MaskReconstruction
             return new ReconstructionStages(empty, empty, []);
         }
 
-        // The step field: the network's flows / 5 on the active pixels, 0 elsewhere.
-        var steps = new FlowField(height, width);
-        float[] src = networkFlows.Buffer;
-        float[] dst = steps.Buffer;
-        foreach (int p in pixels)
-        {
-            dst[p] = src[p] / 5f;
-            dst[plane + p] = src[plane + p] / 5f;
-        }
-
         var finalY = new float[pixels.Length];
         var finalX = new float[pixels.Length];
-        FlowDynamics.Follow(steps, pixels, options.Niter, finalY, finalX);
+        FlowDynamics.Follow(FlowDynamics.InterleavedSteps(networkFlows, pixels), height, width, pixels, options.Niter, finalY, finalX);
         var masks = new LabelImage(height, width, ConvergenceMasks.Build(height, width, pixels, finalY, finalX, options.MaxSizeFraction));
         LabelImage beforeCheck = masks;
         double[] errors = [];
@@ -97,18 +87,28 @@ public static class MaskReconstruction
     {
         int plane = flows.PlaneSize;
         float[] f = flows.Buffer;
-        var pixels = new List<int>();
+        int count = 0;
         for (int i = 0; i < plane; i++)
         {
-            // NaN compares false, so a NaN probability is background.
-            if (cellProbability[i] > threshold && float.IsFinite(f[i]) && float.IsFinite(f[plane + i]))
+            count += IsActive(f, cellProbability, plane, i, threshold) ? 1 : 0;
+        }
+
+        var pixels = new int[count];
+        int k = 0;
+        for (int i = 0; k < count; i++)
+        {
+            if (IsActive(f, cellProbability, plane, i, threshold))
             {
-                pixels.Add(i);
+                pixels[k++] = i;
             }
         }
 
-        return pixels.ToArray();
+        return pixels;
     }
+
+    // NaN compares false, so a NaN probability is background.
+    private static bool IsActive(float[] f, float[] cellProbability, int plane, int i, float threshold) =>
+        cellProbability[i] > threshold && float.IsFinite(f[i]) && float.IsFinite(f[plane + i]);
 
     /// <summary>The flows with NaN or infinite components set to 0 (a copy only when there are any).</summary>
     private static FlowField WithoutNonFinite(FlowField flows)
