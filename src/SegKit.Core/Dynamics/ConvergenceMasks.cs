@@ -117,65 +117,82 @@ internal static class ConvergenceMasks
         return result;
     }
 
-    /// <summary>Region index (1-based seed order) of every histogram bin, 0 outside all regions.</summary>
+    /// <summary>Region index (1-based seed order) of every histogram bin, 0 outside all regions, written over <paramref name="counts"/>.</summary>
     private static int[] GrowSeeds(long[] seeds, int[] counts, int height, int width)
     {
-        var regionOf = new int[height * width];
-        Span<bool> reached = stackalloc bool[Window * Window];
-        Span<bool> grown = stackalloc bool[Window * Window];
+        // Regions are independent: grow them in parallel as 11x11 bit masks, then paint them in seed order
+        // so that where they overlap the later (larger) seed wins, as in Cellpose.
+        var regions = new UInt128[seeds.Length];
+        Parallel.For(0, seeds.Length, k => regions[k] = Grow((int)(seeds[k] & 0xFFFFFFFF), counts, height, width));
+        // The histogram is no longer needed once the regions exist: its memory becomes the region map.
+        int[] regionOf = counts;
+        Array.Clear(regionOf);
         for (int k = 0; k < seeds.Length; k++)
         {
             int bin = (int)(seeds[k] & 0xFFFFFFFF);
             int sy = bin / width;
             int sx = bin - (sy * width);
-            reached.Clear();
-            reached[(GrowthSteps * Window) + GrowthSteps] = true;
-
-            // Each step: dilate by the 3x3 square, keep only bins holding more than 2 pixels (Cellpose's
-            // max-pool then multiply; bins outside the image hold none).
-            for (int step = 0; step < GrowthSteps; step++)
+            for (UInt128 m = regions[k]; m != 0; m &= m - 1)
             {
-                for (int wy = 0; wy < Window; wy++)
-                {
-                    int y = sy + wy - GrowthSteps;
-                    for (int wx = 0; wx < Window; wx++)
-                    {
-                        int x = sx + wx - GrowthSteps;
-                        bool on = false;
-                        if ((uint)y < (uint)height && (uint)x < (uint)width && counts[(y * width) + x] > GrowthMinimum)
-                        {
-                            for (int ny = Math.Max(0, wy - 1); ny <= Math.Min(Window - 1, wy + 1) && !on; ny++)
-                            {
-                                for (int nx = Math.Max(0, wx - 1); nx <= Math.Min(Window - 1, wx + 1); nx++)
-                                {
-                                    if (reached[(ny * Window) + nx])
-                                    {
-                                        on = true;
-                                        break;
-                                    }
-                                }
-                            }
-                        }
-
-                        grown[(wy * Window) + wx] = on;
-                    }
-                }
-
-                grown.CopyTo(reached);
-            }
-
-            for (int wy = 0; wy < Window; wy++)
-            {
-                for (int wx = 0; wx < Window; wx++)
-                {
-                    if (reached[(wy * Window) + wx])
-                    {
-                        regionOf[((sy + wy - GrowthSteps) * width) + sx + wx - GrowthSteps] = k + 1;
-                    }
-                }
+                int bit = (int)UInt128.TrailingZeroCount(m);
+                int wy = bit / Window;
+                regionOf[((sy + wy - GrowthSteps) * width) + sx + (bit - (wy * Window)) - GrowthSteps] = k + 1;
             }
         }
 
         return regionOf;
+    }
+
+    /// <summary>
+    /// The region of the seed at <paramref name="bin"/> in its 11x11 window (bit wy * 11 + wx): 5 times, dilate by
+    /// the 3x3 square and keep only bins holding more than 2 pixels (Cellpose's max-pool then multiply; bins
+    /// outside the image hold none).
+    /// </summary>
+    private static UInt128 Grow(int bin, int[] counts, int height, int width)
+    {
+        int sy = bin / width;
+        int sx = bin - (sy * width);
+        UInt128 allowed = 0;
+        for (int wy = 0; wy < Window; wy++)
+        {
+            int y = sy + wy - GrowthSteps;
+            if ((uint)y >= (uint)height)
+            {
+                continue;
+            }
+
+            for (int wx = 0; wx < Window; wx++)
+            {
+                int x = sx + wx - GrowthSteps;
+                if ((uint)x < (uint)width && counts[(y * width) + x] > GrowthMinimum)
+                {
+                    allowed |= UInt128.One << ((wy * Window) + wx);
+                }
+            }
+        }
+
+        UInt128 notLeftColumn = 0;
+        UInt128 notRightColumn = 0;
+        for (int wy = 0; wy < Window; wy++)
+        {
+            for (int wx = 0; wx < Window; wx++)
+            {
+                UInt128 bit = UInt128.One << ((wy * Window) + wx);
+                notLeftColumn |= wx > 0 ? bit : 0;
+                notRightColumn |= wx < Window - 1 ? bit : 0;
+            }
+        }
+
+        UInt128 all = (UInt128.One << (Window * Window)) - 1;
+        UInt128 region = UInt128.One << ((GrowthSteps * Window) + GrowthSteps);
+        for (int step = 0; step < GrowthSteps; step++)
+        {
+            // 3x3 dilation inside the window: spread along rows (not across the row ends), then along columns.
+            UInt128 rows = region | ((region << 1) & notLeftColumn) | ((region >> 1) & notRightColumn);
+            UInt128 dilated = (rows | (rows << Window) | (rows >> Window)) & all;
+            region = dilated & allowed;
+        }
+
+        return region;
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -150,18 +151,36 @@ internal static unsafe class GatherTrajectories
         Vector256<float> gx = Vector256<float>.One - fx;
         Vector256<int> stride = Vector256.Create(shape.Stride2);
         Vector256<int> top = Avx2.MultiplyLow(yf, stride) + xf + xf;
-        Vector256<int> bottom = top + stride;
+
+        // Each corner is a (dY, dX) pair of floats: gathered as 64-bit values, four lanes per gather. Lanes are
+        // fetched in the order (0, 1, 4, 5) and (2, 3, 6, 7) so that unzipping the two gathers with one shuffle
+        // per component leaves them in natural order.
+        Vector256<int> order = Avx2.PermuteVar8x32(top, Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7));
+        Vector128<int> first = order.GetLower();
+        Vector128<int> second = order.GetUpper();
+        Vector128<int> below = Vector128.Create(shape.Stride2);
+        Corner(f, first, second, out Vector256<float> y00, out Vector256<float> x00);
+        Corner(f + 2, first, second, out Vector256<float> y01, out Vector256<float> x01);
+        Corner(f, first + below, second + below, out Vector256<float> y10, out Vector256<float> x10);
+        Corner(f + 2, first + below, second + below, out Vector256<float> y11, out Vector256<float> x11);
 
         // (value * row weight) * column weight, summed top-left, top-right, bottom-left, bottom-right:
         // Cellpose's order of operations.
-        Vector256<float> sy = (Avx2.GatherVector256(f, top, 4) * gy * gx) + (Avx2.GatherVector256(f + 2, top, 4) * gy * fx)
-            + (Avx2.GatherVector256(f, bottom, 4) * fy * gx) + (Avx2.GatherVector256(f + 2, bottom, 4) * fy * fx);
-        Vector256<float> sx = (Avx2.GatherVector256(f + 1, top, 4) * gy * gx) + (Avx2.GatherVector256(f + 3, top, 4) * gy * fx)
-            + (Avx2.GatherVector256(f + 1, bottom, 4) * fy * gx) + (Avx2.GatherVector256(f + 3, bottom, 4) * fy * fx);
+        Vector256<float> sy = (y00 * gy * gx) + (y01 * gy * fx) + (y10 * fy * gx) + (y11 * fy * fx);
+        Vector256<float> sx = (x00 * gy * gx) + (x01 * gy * fx) + (x10 * fy * gx) + (x11 * fy * fx);
         Vector256.Min(Vector256.Create(shape.Height - 1f), Vector256.Max(Vector256<float>.Zero, vy + sy)).Store(py);
         Vector256.Min(Vector256.Create(shape.Width - 1f), Vector256.Max(Vector256<float>.Zero, vx + sx)).Store(px);
         (vt + Vector256<int>.One).Store(step);
         return busy;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Corner(float* f, Vector128<int> first, Vector128<int> second, out Vector256<float> dy, out Vector256<float> dx)
+    {
+        Vector256<float> a = Avx2.GatherVector256((double*)f, first, 4).AsSingle();
+        Vector256<float> b = Avx2.GatherVector256((double*)f, second, 4).AsSingle();
+        dy = Avx.Shuffle(a, b, 0b10_00_10_00);
+        dx = Avx.Shuffle(a, b, 0b11_01_11_01);
     }
 
     private static void Start(int lane, int i, ReadOnlySpan<int> pixels, int width, float* py, float* px, int* step, int* who)

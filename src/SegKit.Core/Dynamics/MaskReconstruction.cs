@@ -86,22 +86,38 @@ public static class MaskReconstruction
     private static int[] ActivePixels(FlowField flows, float[] cellProbability, float threshold)
     {
         int plane = flows.PlaneSize;
+        int width = flows.Width;
         float[] f = flows.Buffer;
-        int count = 0;
-        for (int i = 0; i < plane; i++)
+
+        // Rows counted in parallel, then each row's pixels written at its offset: raster order, no locking.
+        var rowCounts = new int[flows.Height + 1];
+        Parallel.For(0, flows.Height, y =>
         {
-            count += IsActive(f, cellProbability, plane, i, threshold) ? 1 : 0;
+            int n = 0;
+            for (int i = y * width; i < (y + 1) * width; i++)
+            {
+                n += IsActive(f, cellProbability, plane, i, threshold) ? 1 : 0;
+            }
+
+            rowCounts[y + 1] = n;
+        });
+        for (int y = 0; y < flows.Height; y++)
+        {
+            rowCounts[y + 1] += rowCounts[y];
         }
 
-        var pixels = new int[count];
-        int k = 0;
-        for (int i = 0; k < count; i++)
+        var pixels = new int[rowCounts[flows.Height]];
+        Parallel.For(0, flows.Height, y =>
         {
-            if (IsActive(f, cellProbability, plane, i, threshold))
+            int k = rowCounts[y];
+            for (int i = y * width; i < (y + 1) * width; i++)
             {
-                pixels[k++] = i;
+                if (IsActive(f, cellProbability, plane, i, threshold))
+                {
+                    pixels[k++] = i;
+                }
             }
-        }
+        });
 
         return pixels;
     }
