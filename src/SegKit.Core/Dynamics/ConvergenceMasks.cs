@@ -1,0 +1,198 @@
+namespace SegKit.Core.Dynamics;
+
+/// <summary>
+/// Cellpose v3's get_masks: a histogram of where pixels end up after the dynamics, seeds at its local maxima
+/// (the largest count in their 5x5 neighbourhood, more than 10 pixels), each seed grown for 5 steps over the
+/// 3x3 neighbourhood through bins holding more than 2 pixels, then every pixel labelled by the seed region
+/// its final position fell in. Masks larger than a fraction of the image are dropped.
+/// </summary>
+internal static class ConvergenceMasks
+{
+    private const int SeedMinimum = 10;
+    private const int GrowthMinimum = 2;
+    private const int GrowthSteps = 5;
+    private const int Window = (2 * GrowthSteps) + 1;
+
+    /// <summary>
+    /// Labels (row-major, height x width) for the pixels <paramref name="pixels"/> whose final positions are
+    /// (<paramref name="finalY"/>, <paramref name="finalX"/>); pixels not listed are 0. Labels are 1..N in
+    /// raster order of first appearance.
+    /// </summary>
+    public static int[] Build(int height, int width, int[] pixels, float[] finalY, float[] finalX, double maxSizeFraction)
+    {
+        int n = height * width;
+        var bins = new int[pixels.Length];
+        var counts = new int[n];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            // Cellpose casts the float positions to int: truncation, which is the floor for positions >= 0.
+            int b = ((int)finalY[i] * width) + (int)finalX[i];
+            bins[i] = b;
+            counts[b]++;
+        }
+
+        long[] seeds = FindSeeds(counts, height, width);
+        int[] regionOf = GrowSeeds(seeds, counts, height, width);
+
+        var labels = new int[n];
+        var sizes = new int[seeds.Length + 1];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            int k = regionOf[bins[i]];
+            labels[pixels[i]] = k;
+            sizes[k]++;
+        }
+
+        double big = (double)n * maxSizeFraction;
+        var map = new int[seeds.Length + 1];
+        for (int k = 1; k < sizes.Length; k++)
+        {
+            map[k] = sizes[k] > big ? -1 : 0;
+        }
+
+        int next = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            int k = labels[i];
+            if (k == 0)
+            {
+                continue;
+            }
+
+            int m = map[k];
+            if (m == 0)
+            {
+                m = map[k] = ++next;
+            }
+
+            labels[i] = m > 0 ? m : 0;
+        }
+
+        return labels;
+    }
+
+    /// <summary>
+    /// Seeds as (count &lt;&lt; 32 | bin), sorted by count then raster position: the order in which Cellpose paints
+    /// them, so where regions overlap the seed with more pixels wins.
+    /// </summary>
+    private static long[] FindSeeds(int[] counts, int height, int width)
+    {
+        var seeds = new List<long>();
+        for (int y = 0; y < height; y++)
+        {
+            int y0 = Math.Max(0, y - 2);
+            int y1 = Math.Min(height - 1, y + 2);
+            for (int x = 0; x < width; x++)
+            {
+                int c = counts[(y * width) + x];
+                if (c <= SeedMinimum)
+                {
+                    continue;
+                }
+
+                int x0 = Math.Max(0, x - 2);
+                int x1 = Math.Min(width - 1, x + 2);
+                bool isMax = true;
+                for (int yy = y0; yy <= y1 && isMax; yy++)
+                {
+                    for (int xx = x0; xx <= x1; xx++)
+                    {
+                        if (counts[(yy * width) + xx] > c)
+                        {
+                            isMax = false;
+                            break;
+                        }
+                    }
+                }
+
+                if (isMax)
+                {
+                    seeds.Add(((long)c << 32) | (uint)((y * width) + x));
+                }
+            }
+        }
+
+        long[] result = seeds.ToArray();
+        Array.Sort(result);
+        return result;
+    }
+
+    /// <summary>Region index (1-based seed order) of every histogram bin, 0 outside all regions, written over <paramref name="counts"/>.</summary>
+    private static int[] GrowSeeds(long[] seeds, int[] counts, int height, int width)
+    {
+        // Regions are independent: grow them in parallel as 11x11 bit masks, then paint them in seed order
+        // so that where they overlap the later (larger) seed wins, as in Cellpose.
+        var regions = new UInt128[seeds.Length];
+        Parallel.For(0, seeds.Length, k => regions[k] = Grow((int)(seeds[k] & 0xFFFFFFFF), counts, height, width));
+        // The histogram is no longer needed once the regions exist: its memory becomes the region map.
+        int[] regionOf = counts;
+        Array.Clear(regionOf);
+        for (int k = 0; k < seeds.Length; k++)
+        {
+            int bin = (int)(seeds[k] & 0xFFFFFFFF);
+            int sy = bin / width;
+            int sx = bin - (sy * width);
+            for (UInt128 m = regions[k]; m != 0; m &= m - 1)
+            {
+                int bit = (int)UInt128.TrailingZeroCount(m);
+                int wy = bit / Window;
+                regionOf[((sy + wy - GrowthSteps) * width) + sx + (bit - (wy * Window)) - GrowthSteps] = k + 1;
+            }
+        }
+
+        return regionOf;
+    }
+
+    /// <summary>
+    /// The region of the seed at <paramref name="bin"/> in its 11x11 window (bit wy * 11 + wx): 5 times, dilate by
+    /// the 3x3 square and keep only bins holding more than 2 pixels (Cellpose's max-pool then multiply; bins
+    /// outside the image hold none).
+    /// </summary>
+    private static UInt128 Grow(int bin, int[] counts, int height, int width)
+    {
+        int sy = bin / width;
+        int sx = bin - (sy * width);
+        UInt128 allowed = 0;
+        for (int wy = 0; wy < Window; wy++)
+        {
+            int y = sy + wy - GrowthSteps;
+            if ((uint)y >= (uint)height)
+            {
+                continue;
+            }
+
+            for (int wx = 0; wx < Window; wx++)
+            {
+                int x = sx + wx - GrowthSteps;
+                if ((uint)x < (uint)width && counts[(y * width) + x] > GrowthMinimum)
+                {
+                    allowed |= UInt128.One << ((wy * Window) + wx);
+                }
+            }
+        }
+
+        UInt128 notLeftColumn = 0;
+        UInt128 notRightColumn = 0;
+        for (int wy = 0; wy < Window; wy++)
+        {
+            for (int wx = 0; wx < Window; wx++)
+            {
+                UInt128 bit = UInt128.One << ((wy * Window) + wx);
+                notLeftColumn |= wx > 0 ? bit : 0;
+                notRightColumn |= wx < Window - 1 ? bit : 0;
+            }
+        }
+
+        UInt128 all = (UInt128.One << (Window * Window)) - 1;
+        UInt128 region = UInt128.One << ((GrowthSteps * Window) + GrowthSteps);
+        for (int step = 0; step < GrowthSteps; step++)
+        {
+            // 3x3 dilation inside the window: spread along rows (not across the row ends), then along columns.
+            UInt128 rows = region | ((region << 1) & notLeftColumn) | ((region >> 1) & notRightColumn);
+            UInt128 dilated = (rows | (rows << Window) | (rows >> Window)) & all;
+            region = dilated & allowed;
+        }
+
+        return region;
+    }
+}

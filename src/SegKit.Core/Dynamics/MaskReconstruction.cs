@@ -1,0 +1,171 @@
+using SegKit.Core.Flows;
+using SegKit.Core.Images;
+
+namespace SegKit.Core.Dynamics;
+
+/// <summary>
+/// Masks from a network's output, Cellpose v3's compute_masks: pixels whose cell-probability logit is above the
+/// threshold follow the flows (divided by 5, as the network predicts 5x unit flows) for <c>Niter</c> steps;
+/// seeds where the final positions pile up are grown into masks; masks larger than <c>MaxSizeFraction</c> of
+/// the image are dropped; then the quality check recomputes flows from the masks and drops masks whose flow
+/// error exceeds <c>FlowThreshold</c>; finally small masks are removed, holes filled and masks renumbered 1..N.
+/// </summary>
+/// <remarks>
+/// A pixel whose probability or flow is NaN or infinite is background, and its flow counts as 0 for the
+/// pixels that sample it.
+/// </remarks>
+public static class MaskReconstruction
+{
+    /// <summary>Masks from network-style flows (5x unit flows) and cell-probability logits of the same size.</summary>
+    /// <exception cref="ShapeMismatchException">The probability image is not one channel of the flows' size.</exception>
+    public static LabelImage Compute(FlowField networkFlows, Image cellProbability, DynamicsOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(cellProbability);
+        ArgumentNullException.ThrowIfNull(networkFlows);
+        if (cellProbability.Channels != 1 || cellProbability.Height != networkFlows.Height || cellProbability.Width != networkFlows.Width)
+        {
+            throw new ShapeMismatchException(
+                $"cell probability is {cellProbability.Channels}x{cellProbability.Height}x{cellProbability.Width}; the flows [2, {networkFlows.Height}, {networkFlows.Width}] need 1x{networkFlows.Height}x{networkFlows.Width}");
+        }
+
+        return Compute(networkFlows, cellProbability.Buffer, options);
+    }
+
+    /// <summary>Masks from network-style flows and a row-major cell-probability plane of the same size.</summary>
+    /// <exception cref="ShapeMismatchException">The probability plane does not have one value per flow pixel.</exception>
+    public static LabelImage Compute(FlowField networkFlows, float[] cellProbability, DynamicsOptions? options = null) =>
+        Run(networkFlows, cellProbability, options).Masks;
+
+    /// <summary>The whole reconstruction, keeping the masks before the quality check and their flow errors.</summary>
+    internal static ReconstructionStages Run(FlowField networkFlows, float[] cellProbability, DynamicsOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(networkFlows);
+        ArgumentNullException.ThrowIfNull(cellProbability);
+        options ??= DynamicsOptions.Default;
+        int height = networkFlows.Height;
+        int width = networkFlows.Width;
+        int plane = networkFlows.PlaneSize;
+        if (cellProbability.Length != plane)
+        {
+            throw new ShapeMismatchException(
+                $"cell probability has {cellProbability.Length} values; the flows [2, {height}, {width}] need {plane}");
+        }
+
+        int[] pixels = ActivePixels(networkFlows, cellProbability, options.CellprobThreshold);
+        if (pixels.Length == 0)
+        {
+            var empty = new LabelImage(height, width);
+            return new ReconstructionStages(empty, empty, []);
+        }
+
+        var finalY = new float[pixels.Length];
+        var finalX = new float[pixels.Length];
+        FlowDynamics.Follow(FlowDynamics.InterleavedSteps(networkFlows, pixels), height, width, pixels, options.Niter, finalY, finalX);
+        var masks = new LabelImage(height, width, ConvergenceMasks.Build(height, width, pixels, finalY, finalX, options.MaxSizeFraction));
+        LabelImage beforeCheck = masks;
+        double[] errors = [];
+        if (options.FlowThreshold > 0 && masks.MaxLabel > 0)
+        {
+            errors = FlowError.Compute(masks, WithoutNonFinite(networkFlows));
+            masks = WithoutBadFlows(masks, errors, options.FlowThreshold);
+        }
+
+        if (options.MinSize > 0)
+        {
+            masks = MaskCleanup.FillHolesAndRemoveSmall(masks, options.MinSize);
+        }
+        else if (masks != beforeCheck)
+        {
+            masks = masks.Renumber();
+        }
+
+        return new ReconstructionStages(masks, beforeCheck, errors);
+    }
+
+    /// <summary>Row-major indices of the pixels that follow the flows: probability above the threshold, finite flow.</summary>
+    private static int[] ActivePixels(FlowField flows, float[] cellProbability, float threshold)
+    {
+        int plane = flows.PlaneSize;
+        int width = flows.Width;
+        float[] f = flows.Buffer;
+
+        // Rows counted in parallel, then each row's pixels written at its offset: raster order, no locking.
+        var rowCounts = new int[flows.Height + 1];
+        Parallel.For(0, flows.Height, y =>
+        {
+            int n = 0;
+            for (int i = y * width; i < (y + 1) * width; i++)
+            {
+                n += IsActive(f, cellProbability, plane, i, threshold) ? 1 : 0;
+            }
+
+            rowCounts[y + 1] = n;
+        });
+        for (int y = 0; y < flows.Height; y++)
+        {
+            rowCounts[y + 1] += rowCounts[y];
+        }
+
+        var pixels = new int[rowCounts[flows.Height]];
+        Parallel.For(0, flows.Height, y =>
+        {
+            int k = rowCounts[y];
+            for (int i = y * width; i < (y + 1) * width; i++)
+            {
+                if (IsActive(f, cellProbability, plane, i, threshold))
+                {
+                    pixels[k++] = i;
+                }
+            }
+        });
+
+        return pixels;
+    }
+
+    // NaN compares false, so a NaN probability is background.
+    private static bool IsActive(float[] f, float[] cellProbability, int plane, int i, float threshold) =>
+        cellProbability[i] > threshold && float.IsFinite(f[i]) && float.IsFinite(f[plane + i]);
+
+    /// <summary>The flows with NaN or infinite components set to 0 (a copy only when there are any).</summary>
+    private static FlowField WithoutNonFinite(FlowField flows)
+    {
+        float[] f = flows.Buffer;
+        FlowField? copy = null;
+        for (int i = 0; i < f.Length; i++)
+        {
+            if (!float.IsFinite(f[i]))
+            {
+                copy ??= flows.Clone();
+                copy.Buffer[i] = 0f;
+            }
+        }
+
+        return copy ?? flows;
+    }
+
+    private static LabelImage WithoutBadFlows(LabelImage masks, double[] errors, double threshold)
+    {
+        bool any = false;
+        foreach (double e in errors)
+        {
+            any |= e > threshold;
+        }
+
+        if (!any)
+        {
+            return masks;
+        }
+
+        int[] labels = (int[])masks.Buffer.Clone();
+        for (int i = 0; i < labels.Length; i++)
+        {
+            int v = labels[i];
+            if (v != 0 && errors[v - 1] > threshold)
+            {
+                labels[i] = 0;
+            }
+        }
+
+        return new LabelImage(masks.Height, masks.Width, labels);
+    }
+}
