@@ -14,6 +14,8 @@ internal static class SegKitCommand
         var root = new RootCommand("SegKit: segmentation of microscopy images (Cellpose- and U-Net-style) in .NET.");
         root.Subcommands.Add(SegmentCommand.Create(console));
         root.Subcommands.Add(EvalCommand.Create(console));
+        root.Subcommands.Add(FlowsCommand.Create(console));
+        root.Subcommands.Add(MasksCommand.Create(console));
         root.Subcommands.Add(InfoCommand.Create(console));
 
         ParseResult parsed = root.Parse(args);
