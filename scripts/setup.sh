@@ -6,24 +6,38 @@ cd "$(dirname "$0")/.."
 
 configuration="${CONFIGURATION:-Release}"
 
-need_packages=()
+need=()
 # OpenCvSharp's native library links against GTK 3 (for highgui), even though SegKit never opens a window.
 if ! ldconfig -p 2>/dev/null | grep -q 'libgtk-3\.so\.0'; then
-  need_packages+=(gtk3)
+  need+=(gtk)
+fi
+# TorchSharp's native library wants libstdc++'s GLIBCXX_3.4.32; where it is missing (Debian 12) the build
+# compiles a small fix with gcc (see Directory.Build.targets).
+libstdcxx=$(ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')
+if { [ -z "$libstdcxx" ] || ! grep -q GLIBCXX_3.4.32 "$libstdcxx"; } && ! command -v gcc >/dev/null 2>&1; then
+  need+=(gcc)
 fi
 
-if [ ${#need_packages[@]} -gt 0 ]; then
+if [ ${#need[@]} -gt 0 ]; then
+  names="${need[*]}"; names="${names/gtk/libgtk-3-0}"
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
-    echo "setup: libgtk-3.so.0 is missing (needed by OpenCvSharp). Install the Debian/Ubuntu package libgtk-3-0 (libgtk-3-0t64 on Ubuntu 24.04+) as root, then run this again." >&2
+    echo "setup: missing Debian/Ubuntu packages: $names (libgtk-3-0 is libgtk-3-0t64 on Ubuntu 24.04+). Install them as root, then run this again." >&2
     exit 1
   fi
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  echo "setup: installing libgtk-3-0 (needed by OpenCvSharp's native library)..."
+  echo "setup: installing $names..."
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  if apt-cache show libgtk-3-0t64 >/dev/null 2>&1; then gtk=libgtk-3-0t64; else gtk=libgtk-3-0; fi
-  $SUDO apt-get install -y -qq --no-install-recommends "$gtk" >/dev/null
+  packages=()
+  for n in "${need[@]}"; do
+    if [ "$n" = gtk ]; then
+      if apt-cache show libgtk-3-0t64 >/dev/null 2>&1; then packages+=(libgtk-3-0t64); else packages+=(libgtk-3-0); fi
+    else
+      packages+=("$n")
+    fi
+  done
+  $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
 
 if ! command -v dotnet >/dev/null 2>&1; then
