@@ -54,7 +54,7 @@ public class TorchRuntimeTests
     public void Patching_is_idempotent_and_changes_only_the_flag()
     {
         string dir = Directory.CreateTempSubdirectory("segkit-torchfix-").FullName;
-        string source = Path.Combine(RepositoryRoot(), "src", "SegKit.Training", "native", "libtorchsharp_fix.c");
+        string source = Path.Combine(Repo.Root, "src", "SegKit.Training", "native", "libtorchsharp_fix.c");
         string tool = Path.Combine(dir, "fix");
         Run("gcc", $"-O2 -o \"{tool}\" \"{source}\" -ldl");
         string copy = Path.Combine(dir, TorchRuntime.TorchSharpNativeFileName);
@@ -77,19 +77,6 @@ public class TorchRuntimeTests
         string path = Path.Combine(packages, "torchsharp", typeof(torch).Assembly.GetName().Version!.ToString(3), "runtimes", "linux-x64", "native", TorchRuntime.TorchSharpNativeFileName);
         Assert.True(File.Exists(path), $"expected TorchSharp's package copy at {path}");
         return path;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Toolkit.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Toolkit.sln not found above the test binaries");
     }
 
     private static string Run(string file, string arguments)
