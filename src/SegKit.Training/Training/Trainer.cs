@@ -1,0 +1,280 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SegKit.Core;
+using SegKit.Core.Dynamics;
+using SegKit.Core.Flows;
+using SegKit.Core.Images;
+using SegKit.Core.Metrics;
+using SegKit.Core.Targets;
+using SegKit.Core.Tiling;
+using SegKit.Core.Transforms;
+using SegKit.Training.Augmentation;
+using SegKit.Training.Data;
+using SegKit.Training.Losses;
+using SegKit.Training.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SegKit.Training.Training;
+
+/// <summary>
+/// Trains a Cellpose network or a U-Net: random augmented patches, the family's loss, AdamW or SGD on Cellpose's
+/// learning-rate schedule, validation with the real post-processing and metrics (AP@0.5 for Cellpose, foreground IoU
+/// for U-Net), the best and the last checkpoint, a CSV log and PNG plots. Every epoch draws its patches from a
+/// generator seeded by (seed, epoch), so a resumed run repeats an uninterrupted one.
+/// </summary>
+public sealed class Trainer
+{
+    public const string LastCheckpointName = "last.ckpt";
+    public const string BestCheckpointName = "best.ckpt";
+
+    private readonly TrainerOptions _options;
+    private readonly string _folder;
+    private readonly IProgress<EpochReport>? _progress;
+
+    public Trainer(TrainerOptions options, string outputFolder, IProgress<EpochReport>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(outputFolder);
+        options.Validate();
+        _options = options;
+        _folder = outputFolder;
+        _progress = progress;
+    }
+
+    public string MetricName => _options.Kind == ModelKind.Cellpose ? "AP@0.5" : "foreground IoU";
+
+    /// <summary>
+    /// Trains, or with <paramref name="resume"/> continues from the last checkpoint in the output folder. Cancellation
+    /// is checked between epochs: the epoch in progress finishes and is saved, then OperationCanceledException.
+    /// </summary>
+    public TrainingResult Run(SegmentationDataset train, SegmentationDataset? validation, bool resume = false, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (train.Count == 0)
+        {
+            throw new ArgumentException("the training set is empty", nameof(train));
+        }
+
+        TorchRuntime.EnsureLoaded();
+        Directory.CreateDirectory(_folder);
+        string last = Path.Combine(_folder, LastCheckpointName);
+        string best = Path.Combine(_folder, BestCheckpointName);
+        torch.manual_seed(_options.Seed);
+        using nn.Module model = CreateModel();
+        using optim.Optimizer optimizer = CreateOptimizer(model);
+        var log = new TrainingLog(_folder);
+        int startEpoch = 0;
+        double? bestMetric = null;
+        int? bestEpoch = null;
+        if (resume && File.Exists(last))
+        {
+            Checkpoint header = Checkpoint.Load(last, model, optimizer);
+            startEpoch = header.Epoch + 1;
+            bestMetric = header.BestMetric;
+            bestEpoch = header.BestEpoch;
+            log.Restore(header.Epoch + 1); // the log counts epochs from 1
+        }
+
+        double[] schedule = LearningRateSchedule.Build(_options.LearningRate, _options.Epochs);
+        string optionsJson = JsonSerializer.Serialize(new { _options.Kind, _options.Epochs, _options.BatchSize, _options.PatchSize, _options.LearningRate, _options.Seed, Widths = _options.Cellpose.Widths });
+        for (int epoch = startEpoch; epoch < _options.Epochs; epoch++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var clock = Stopwatch.StartNew();
+            foreach (var group in optimizer.ParamGroups)
+            {
+                group.LearningRate = schedule[epoch];
+            }
+
+            double loss = TrainEpoch(model, optimizer, train, epoch);
+            double? metric = null;
+            bool lastEpoch = epoch == _options.Epochs - 1;
+            if (validation is { Count: > 0 } && ((epoch + 1) % _options.ValidateEvery == 0 || lastEpoch))
+            {
+                metric = Validate(model, validation);
+                if (bestMetric is null || metric > bestMetric)
+                {
+                    bestMetric = metric;
+                    bestEpoch = epoch;
+                    Checkpoint.Save(best, new Checkpoint(_options.Kind.ToString(), epoch, bestMetric, bestEpoch, optionsJson), model, optimizer);
+                }
+            }
+
+            Checkpoint.Save(last, new Checkpoint(_options.Kind.ToString(), epoch, bestMetric, bestEpoch, optionsJson), model, optimizer);
+            var report = new EpochReport(epoch + 1, _options.Epochs, schedule[epoch], loss, metric, clock.Elapsed);
+            log.Add(report, MetricName);
+            _progress?.Report(report);
+        }
+
+        return new TrainingResult(last, File.Exists(best) ? best : null, bestMetric, bestEpoch is null ? null : bestEpoch + 1, Path.Combine(_folder, TrainingLog.CsvName), log.Epochs);
+    }
+
+    /// <summary>Builds the network the options describe (weights drawn from torch's generator).</summary>
+    public nn.Module CreateModel() => _options.Kind == ModelKind.Cellpose
+        ? new CellposeNet(_options.Cellpose with { InputChannels = 2, OutputChannels = 3 })
+        : new UNet(_options.UNet with { InputChannels = 1, Classes = 2 });
+
+    private optim.Optimizer CreateOptimizer(nn.Module model) => _options.Optimizer == OptimizerKind.AdamW
+        ? optim.AdamW(model.parameters(), lr: _options.LearningRate, weight_decay: _options.WeightDecay)
+        : optim.SGD(model.parameters(), _options.LearningRate, momentum: 0.9, weight_decay: _options.WeightDecay);
+
+    private double TrainEpoch(nn.Module model, optim.Optimizer optimizer, SegmentationDataset train, int epoch)
+    {
+        model.train();
+        long seed = ((long)_options.Seed * 1_000_003) + epoch;
+        torch.manual_seed(seed);
+        var random = new Random((int)(seed % int.MaxValue));
+        int[] order = Enumerable.Range(0, train.Count).ToArray();
+        random.Shuffle(order);
+        double total = 0;
+        int steps = 0;
+        for (int start = 0; start < order.Length; start += _options.BatchSize)
+        {
+            int[] batch = order[start..Math.Min(order.Length, start + _options.BatchSize)];
+            var samples = batch.Select(i => Augment(train.Items[i], random)).ToList();
+            using var scope = NewDisposeScope();
+            Tensor loss = Loss(model, samples);
+            float value = loss.item<float>();
+            if (!float.IsFinite(value))
+            {
+                throw new TrainingDivergedException($"the loss became {value} at epoch {epoch + 1}, step {steps + 1}; the last good checkpoint is {Path.Combine(_folder, LastCheckpointName)} (try a lower learning rate)");
+            }
+
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            total += value;
+            steps++;
+        }
+
+        return total / steps;
+    }
+
+    private TrainingSample Augment(DatasetItem item, Random random)
+    {
+        double baseScale = _options.Kind == ModelKind.Cellpose && item.Diameter is double d ? _options.ModelDiameter / d : 1.0;
+        var augmenter = new RandomAugmenter(new AugmentationOptions
+        {
+            PatchSize = _options.PatchSize,
+            BaseScale = baseScale,
+            ElasticAlpha = _options.Kind == ModelKind.UNet ? _options.ElasticAlpha : 0,
+        });
+        return augmenter.Apply(new TrainingSample(item.Image, item.Labels, item.Flows), random);
+    }
+
+    private Tensor Loss(nn.Module model, List<TrainingSample> samples)
+    {
+        int n = samples.Count;
+        int p = _options.PatchSize;
+        int channels = samples[0].Image.Channels;
+        var input = new float[n * channels * p * p];
+        for (int i = 0; i < n; i++)
+        {
+            samples[i].Image.Data.CopyTo(input.AsSpan(i * channels * p * p));
+        }
+
+        Tensor x = tensor(input, [n, channels, p, p]);
+        if (model is CellposeNet cellpose)
+        {
+            var flows = new float[n * 2 * p * p];
+            var cells = new float[n * p * p];
+            for (int i = 0; i < n; i++)
+            {
+                samples[i].Flows!.Data.CopyTo(flows.AsSpan(i * 2 * p * p));
+                int[] labels = samples[i].Labels.Buffer;
+                for (int k = 0; k < labels.Length; k++)
+                {
+                    cells[(i * p * p) + k] = labels[k] > 0 ? 1f : 0f;
+                }
+            }
+
+            var (output, _) = cellpose.forward(x);
+            return SegmentationLosses.Cellpose(output, tensor(flows, [n, 2, p, p]), tensor(cells, [n, p, p]));
+        }
+
+        var classes = new long[n * p * p];
+        var weights = new float[n * p * p];
+        for (int i = 0; i < n; i++)
+        {
+            int[] labels = samples[i].Labels.Buffer;
+            for (int k = 0; k < labels.Length; k++)
+            {
+                classes[(i * p * p) + k] = labels[k] > 0 ? 1 : 0;
+            }
+
+            UNetWeightMap.Compute(samples[i].Labels).CopyTo(weights.AsSpan(i * p * p));
+        }
+
+        Tensor logits = ((UNet)model).forward(x);
+        return SegmentationLosses.WeightedCrossEntropy(logits, tensor(classes, [n, p, p]), tensor(weights, [n, p, p]));
+    }
+
+    private double Validate(nn.Module model, SegmentationDataset validation)
+    {
+        model.eval();
+        try
+        {
+            return _options.Kind == ModelKind.Cellpose ? ValidateCellpose((CellposeNet)model, validation) : ValidateUNet((UNet)model, validation);
+        }
+        finally
+        {
+            model.train();
+        }
+    }
+
+    private double ValidateCellpose(CellposeNet net, SegmentationDataset validation)
+    {
+        var network = new TorchTileNetwork(x => net.forward(x).Output, 3);
+        var tiling = new TilingOptions { TileSize = _options.PatchSize, BatchSize = _options.BatchSize };
+        var results = new List<InstanceEvaluation>();
+        foreach (DatasetItem item in validation.Items)
+        {
+            results.Add(InstanceMetrics.Evaluate(item.Labels, SegmentCellpose(item, network, tiling), [0.5]));
+        }
+
+        return DatasetEvaluation.Combine(results).Scores[0].AveragePrecision;
+    }
+
+    /// <summary>
+    /// Cellpose inference on one item: rescale to the model diameter, tile and blend, follow the flows at that scale,
+    /// then bring the masks back to the item's size (nearest), as Cellpose does.
+    /// </summary>
+    private LabelImage SegmentCellpose(DatasetItem item, ITileNetwork network, TilingOptions tiling)
+    {
+        double scale = item.Diameter is double d ? _options.ModelDiameter / d : 1.0;
+        int h = item.Image.Height;
+        int w = item.Image.Width;
+        int sh = Math.Max(1, (int)Math.Round(h * scale));
+        int sw = Math.Max(1, (int)Math.Round(w * scale));
+        Image input = sh == h && sw == w ? item.Image : Resampling.Bilinear(item.Image, sh, sw);
+        Image output = TiledPrediction.Run(input, network, tiling);
+        var flows = new FlowField(sh, sw, output.Buffer[..(2 * sh * sw)]);
+        LabelImage masks = MaskReconstruction.Compute(flows, output.Plane(2).ToArray());
+        return sh == h && sw == w ? masks : Resampling.Nearest(masks, h, w);
+    }
+
+    private double ValidateUNet(UNet net, SegmentationDataset validation)
+    {
+        var network = new TorchTileNetwork(net.forward, 2);
+        var tiling = new TilingOptions { TileSize = _options.PatchSize, BatchSize = _options.BatchSize, Flows = null };
+        var results = new List<SemanticEvaluation>();
+        foreach (DatasetItem item in validation.Items)
+        {
+            Image logits = TiledPrediction.Run(item.Image, network, tiling);
+            Span<float> background = logits.Plane(0);
+            Span<float> foreground = logits.Plane(1);
+            var predicted = new int[item.Image.PlaneSize];
+            var truth = new int[item.Image.PlaneSize];
+            for (int i = 0; i < predicted.Length; i++)
+            {
+                predicted[i] = foreground[i] > background[i] ? 1 : 0;
+                truth[i] = item.Labels.Buffer[i] > 0 ? 1 : 0;
+            }
+
+            results.Add(SemanticMetrics.Evaluate(truth, predicted, 2));
+        }
+
+        return SemanticEvaluation.Combine(results).IoU[1];
+    }
+}

@@ -1,0 +1,76 @@
+using SegKit.Core.Images;
+using SegKit.Training.Data;
+using SegKit.Training.Models;
+
+namespace SegKit.Training.Training;
+
+/// <summary>Everything a training run needs besides its data; defaults follow Cellpose v3.</summary>
+public sealed record TrainerOptions
+{
+    public ModelKind Kind { get; init; } = ModelKind.Cellpose;
+
+    public CellposeNetOptions Cellpose { get; init; } = CellposeNetOptions.Default;
+
+    /// <summary>U-Net shape; training needs same padding (validation tiles must come back at their size).</summary>
+    public UNetOptions UNet { get; init; } = UNetOptions.Modern;
+
+    public ChannelSelection Channels { get; init; } = ChannelSelection.Gray;
+
+    public int Epochs { get; init; } = 100;
+
+    public int BatchSize { get; init; } = 8;
+
+    public int PatchSize { get; init; } = 224;
+
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
+
+    public double LearningRate { get; init; } = 0.005;
+
+    public double WeightDecay { get; init; } = 1e-5;
+
+    /// <summary>Validate (real post-processing and metrics) every this many epochs, and after the last.</summary>
+    public int ValidateEvery { get; init; } = 10;
+
+    /// <summary>Cellpose: the object diameter the network sees; images are rescaled from their own median diameter.</summary>
+    public double ModelDiameter { get; init; } = 30;
+
+    public int Seed { get; init; }
+
+    /// <summary>Extra augmentation for U-Net (elastic deformation, as the paper).</summary>
+    public double ElasticAlpha { get; init; }
+
+    public void Validate()
+    {
+        if (Epochs < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "at least one epoch");
+        }
+
+        if (BatchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "at least one image per batch");
+        }
+
+        if (PatchSize < 16 || PatchSize % 16 != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PatchSize), PatchSize, "the patch size must be a multiple of 16, at least 16");
+        }
+
+        if (ValidateEvery < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ValidateEvery), ValidateEvery, "validate at least every epoch count >= 1");
+        }
+
+        if (Kind == ModelKind.UNet && UNet.Padding != UNetPadding.Same)
+        {
+            throw new ArgumentException("training a U-Net needs same padding (validation tiles are blended at their own size)", nameof(UNet));
+        }
+
+        if (!(ModelDiameter > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ModelDiameter), ModelDiameter, "the model diameter must be positive");
+        }
+
+        _ = LearningRateSchedule.Build(LearningRate, Epochs);
+    }
+}

@@ -1,0 +1,4 @@
+namespace SegKit.Training.Training;
+
+/// <summary>Where a run left its files and how good its best checkpoint was.</summary>
+public sealed record TrainingResult(string LastCheckpoint, string? BestCheckpoint, double? BestMetric, int? BestEpoch, string Log, IReadOnlyList<EpochReport> Epochs);

@@ -1,0 +1,126 @@
+using SegKit.Core;
+using SegKit.Training.Data;
+using SegKit.Training.Models;
+using SegKit.Training.Training;
+using TorchSharp;
+
+namespace SegKit.Training.Tests;
+
+public class TrainerTests
+{
+    private static TrainerOptions TinyCellpose(int epochs) => new()
+    {
+        Kind = ModelKind.Cellpose,
+        Cellpose = new CellposeNetOptions { Widths = [8, 16, 32, 64] },
+        Epochs = epochs,
+        BatchSize = 4,
+        PatchSize = 64,
+        LearningRate = 0.01,
+        ValidateEvery = 1000,
+        ModelDiameter = 13,
+        Seed = 3,
+    };
+
+    [Fact]
+    public void A_tiny_cellpose_network_learns_synthetic_nuclei()
+    {
+        string data = SyntheticData.Write(images: 4, size: 64, seed: 1);
+        var set = SegmentationDataset.Load(data, ModelKind.Cellpose);
+        string output = Directory.CreateTempSubdirectory("segkit-run-").FullName;
+        var result = new Trainer(TinyCellpose(120), output).Run(set, set);
+
+        double first = result.Epochs[1].TrainLoss;
+        double lastLoss = result.Epochs[^1].TrainLoss;
+        Assert.True(lastLoss < first / 4, $"loss {first:0.000} -> {lastLoss:0.000}");
+        Assert.True(result.BestMetric >= 0.9, $"AP@0.5 on the training images = {result.BestMetric}");
+        Assert.True(File.Exists(Path.Combine(output, TrainingLog.CsvName)));
+        Assert.True(new FileInfo(Path.Combine(output, TrainingLog.LossPlotName)).Length > 1000);
+        Assert.True(File.Exists(Path.Combine(output, TrainingLog.ValidationPlotName)));
+        Assert.Equal(121, File.ReadAllLines(result.Log).Length);
+    }
+
+    [Fact]
+    public void Resuming_repeats_an_uninterrupted_run()
+    {
+        string data = SyntheticData.Write(images: 3, size: 64, seed: 2);
+        var set = SegmentationDataset.Load(data, ModelKind.Cellpose);
+        string straight = Directory.CreateTempSubdirectory("segkit-run-").FullName;
+        var full = new Trainer(TinyCellpose(4), straight).Run(set, null);
+
+        // The same run, stopped after its second epoch (as Ctrl+C would), then resumed.
+        string interrupted = Directory.CreateTempSubdirectory("segkit-run-").FullName;
+        using var stop = new CancellationTokenSource();
+        var stopAfterTwo = new SynchronousProgress<EpochReport>(r =>
+        {
+            if (r.Epoch == 2)
+            {
+                stop.Cancel();
+            }
+        });
+        Assert.Throws<OperationCanceledException>(() => new Trainer(TinyCellpose(4), interrupted, stopAfterTwo).Run(set, null, cancellation: stop.Token));
+        Assert.Equal(2, Checkpoint.ReadHeader(Path.Combine(interrupted, Trainer.LastCheckpointName)).Epoch + 1);
+        var resumed = new Trainer(TinyCellpose(4), interrupted).Run(set, null, resume: true);
+
+        Assert.Equal(full.Epochs.Select(e => e.TrainLoss), resumed.Epochs.Select(e => e.TrainLoss));
+        Assert.Equal(File.ReadAllBytes(full.LastCheckpoint), File.ReadAllBytes(resumed.LastCheckpoint));
+    }
+
+    [Fact]
+    public void Checkpoints_round_trip_exactly()
+    {
+        TorchRuntime.EnsureLoaded();
+        string output = Directory.CreateTempSubdirectory("segkit-ckpt-").FullName;
+        string path = Path.Combine(output, "x.ckpt");
+        torch.manual_seed(11);
+        using var net = new CellposeNet(new CellposeNetOptions { Widths = [8, 16] });
+        using var optimizer = torch.optim.AdamW(net.parameters());
+        Checkpoint.Save(path, new Checkpoint("Cellpose", 4, 0.5, 2, "{}"), net, optimizer);
+        torch.manual_seed(12);
+        using var other = new CellposeNet(new CellposeNetOptions { Widths = [8, 16] });
+        using var otherOptimizer = torch.optim.AdamW(other.parameters());
+        var header = Checkpoint.Load(path, other, otherOptimizer);
+        Assert.Equal(4, header.Epoch);
+        using var scope = torch.NewDisposeScope();
+        net.eval();
+        other.eval();
+        var input = torch.randn(1, 2, 32, 32);
+        Assert.True(net.forward(input).Output.allclose(other.forward(input).Output, rtol: 0, atol: 0));
+        File.WriteAllText(path, "garbage");
+        Assert.Throws<InvalidImageException>(() => Checkpoint.ReadHeader(path));
+    }
+
+    [Fact]
+    public void Mismatched_pairs_are_listed_before_training()
+    {
+        string data = SyntheticData.Write(images: 2, size: 32, seed: 3);
+        File.Delete(Path.Combine(data, "masks", "img1.png"));
+        File.Copy(Path.Combine(data, "images", "img0.png"), Path.Combine(data, "masks", "stray.png"));
+        var e = Assert.Throws<InvalidImageException>(() => SegmentationDataset.Load(data, ModelKind.Cellpose));
+        Assert.Contains("img1.png has no mask", e.Message);
+        Assert.Contains("stray.png has no image", e.Message);
+    }
+
+    [Fact]
+    public void A_diverging_run_stops_with_a_clear_message()
+    {
+        string data = SyntheticData.Write(images: 2, size: 64, seed: 4);
+        var set = SegmentationDataset.Load(data, ModelKind.Cellpose);
+        var options = TinyCellpose(30) with { Optimizer = OptimizerKind.Sgd, LearningRate = 1e12 };
+        var e = Assert.Throws<TrainingDivergedException>(() => new Trainer(options, Directory.CreateTempSubdirectory("segkit-run-").FullName).Run(set, null));
+        Assert.Contains("the loss became", e.Message);
+    }
+
+    [Fact]
+    public void The_learning_rate_schedule_is_cellposes()
+    {
+        double[] lr = LearningRateSchedule.Build(0.005, 120);
+        Assert.Equal(120, lr.Length);
+        Assert.Equal(0, lr[0]);
+        Assert.Equal(0.005, lr[9], 12);
+        Assert.Equal(0.005, lr[69], 12);
+        Assert.Equal(0.0025, lr[70], 12);
+        Assert.Equal(0.005 / 1024, lr[119], 12);
+        Assert.Equal(5, LearningRateSchedule.Build(0.1, 5).Length);
+        Assert.Equal("Epochs", Assert.Throws<ArgumentOutOfRangeException>(() => TinyCellpose(0).Validate()).ParamName);
+    }
+}
