@@ -16,6 +16,7 @@ internal static class SegKitCommand
         root.Subcommands.Add(EvalCommand.Create(console));
         root.Subcommands.Add(FlowsCommand.Create(console));
         root.Subcommands.Add(MasksCommand.Create(console));
+        root.Subcommands.Add(TrainCommand.Create(console));
         root.Subcommands.Add(InfoCommand.Create(console));
 
         ParseResult parsed = root.Parse(args);
@@ -32,7 +33,7 @@ internal static class SegKitCommand
 
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false });
+            return parsed.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (CliUsageException e)
         {
