@@ -18,6 +18,17 @@ if { [ -z "$libstdcxx" ] || ! grep -q GLIBCXX_3.4.32 "$libstdcxx"; } && ! comman
   need+=(gcc)
 fi
 
+# Optional: tcmalloc makes TorchSharp training steps ~1.5x faster (segkit train preloads it when present).
+optional=()
+if ! ldconfig -p 2>/dev/null | grep -q 'libtcmalloc_minimal\.so\.4'; then
+  optional+=(libtcmalloc-minimal4)
+fi
+if [ ${#need[@]} -eq 0 ] && [ ${#optional[@]} -gt 0 ] && [ "$(id -u)" -eq 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get install -y -qq --no-install-recommends "${optional[@]}" || { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${optional[@]}"; }; } >/dev/null 2>&1 || true
+  optional=()
+fi
+
 if [ ${#need[@]} -gt 0 ]; then
   names="${need[*]}"; names="${names/gtk/libgtk-3-0}"
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
@@ -38,6 +49,7 @@ if [ ${#need[@]} -gt 0 ]; then
     fi
   done
   $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends "${optional[@]}" >/dev/null 2>&1 || true
 fi
 
 if ! command -v dotnet >/dev/null 2>&1; then

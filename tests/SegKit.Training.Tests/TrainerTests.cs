@@ -45,7 +45,7 @@ public class TrainerTests
         string data = SyntheticData.Write(images: 3, size: 64, seed: 2);
         var set = SegmentationDataset.Load(data, ModelKind.Cellpose);
         string straight = Directory.CreateTempSubdirectory("segkit-run-").FullName;
-        var full = new Trainer(TinyCellpose(4), straight).Run(set, null);
+        var full = new Trainer(TinyCellpose(4) with { BatchSize = 3 }, straight).Run(set, null);
 
         // The same run, stopped after its second epoch (as Ctrl+C would), then resumed.
         string interrupted = Directory.CreateTempSubdirectory("segkit-run-").FullName;
@@ -57,12 +57,42 @@ public class TrainerTests
                 stop.Cancel();
             }
         });
-        Assert.Throws<OperationCanceledException>(() => new Trainer(TinyCellpose(4), interrupted, stopAfterTwo).Run(set, null, cancellation: stop.Token));
+        Assert.Throws<OperationCanceledException>(() => new Trainer(TinyCellpose(4) with { BatchSize = 3 }, interrupted, stopAfterTwo).Run(set, null, cancellation: stop.Token));
         Assert.Equal(2, Checkpoint.ReadHeader(Path.Combine(interrupted, Trainer.LastCheckpointName)).Epoch + 1);
-        var resumed = new Trainer(TinyCellpose(4), interrupted).Run(set, null, resume: true);
+        var resumed = new Trainer(TinyCellpose(4) with { BatchSize = 3 }, interrupted).Run(set, null, resume: true);
 
         Assert.Equal(full.Epochs.Select(e => e.TrainLoss), resumed.Epochs.Select(e => e.TrainLoss));
         Assert.Equal(File.ReadAllBytes(full.LastCheckpoint), File.ReadAllBytes(resumed.LastCheckpoint));
+    }
+
+    [Fact]
+    public void A_tiny_unet_learns_synthetic_nuclei()
+    {
+        string data = SyntheticData.Write(images: 4, size: 64, seed: 5);
+        var set = SegmentationDataset.Load(data, ModelKind.UNet);
+        var options = new TrainerOptions
+        {
+            Kind = ModelKind.UNet,
+            UNet = UNetOptions.Modern with { BaseWidth = 8, Depth = 2 },
+            Epochs = 60,
+            BatchSize = 4,
+            PatchSize = 64,
+            LearningRate = 0.01,
+            ValidateEvery = 1000,
+            Seed = 1,
+        };
+        var result = new Trainer(options, Directory.CreateTempSubdirectory("segkit-run-").FullName).Run(set, set);
+        Assert.True(result.Epochs[^1].TrainLoss < result.Epochs[1].TrainLoss / 4, $"loss {result.Epochs[1].TrainLoss:0.000} -> {result.Epochs[^1].TrainLoss:0.000}");
+        Assert.True(result.BestMetric >= 0.9, $"foreground IoU = {result.BestMetric}");
+    }
+
+    [Fact]
+    public void Too_few_images_for_a_batch_are_refused()
+    {
+        string data = SyntheticData.Write(images: 2, size: 32, seed: 6);
+        var set = SegmentationDataset.Load(data, ModelKind.Cellpose);
+        var e = Assert.Throws<ArgumentException>(() => new Trainer(TinyCellpose(1), Directory.CreateTempSubdirectory("segkit-run-").FullName).Run(set, null));
+        Assert.Contains("cannot fill a batch of 4", e.Message);
     }
 
     [Fact]
@@ -105,7 +135,7 @@ public class TrainerTests
     {
         string data = SyntheticData.Write(images: 2, size: 64, seed: 4);
         var set = SegmentationDataset.Load(data, ModelKind.Cellpose);
-        var options = TinyCellpose(30) with { Optimizer = OptimizerKind.Sgd, LearningRate = 1e12 };
+        var options = TinyCellpose(30) with { Optimizer = OptimizerKind.Sgd, LearningRate = 1e12, BatchSize = 2 };
         var e = Assert.Throws<TrainingDivergedException>(() => new Trainer(options, Directory.CreateTempSubdirectory("segkit-run-").FullName).Run(set, null));
         Assert.Contains("the loss became", e.Message);
     }

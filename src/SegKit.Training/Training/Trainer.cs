@@ -56,6 +56,11 @@ public sealed class Trainer
             throw new ArgumentException("the training set is empty", nameof(train));
         }
 
+        if (train.Count < _options.BatchSize)
+        {
+            throw new ArgumentException($"{train.Count} training image(s) cannot fill a batch of {_options.BatchSize}; lower the batch size", nameof(train));
+        }
+
         TorchRuntime.EnsureLoaded();
         Directory.CreateDirectory(_folder);
         string last = Path.Combine(_folder, LastCheckpointName);
