@@ -87,6 +87,21 @@ public class TrainerTests
     }
 
     [Fact]
+    public void The_valid_padding_unet_trains_on_cropped_targets_and_validates_whole_images()
+    {
+        string data = SyntheticData.Write(images: 2, size: 64, seed: 7);
+        var set = SegmentationDataset.Load(data, ModelKind.UNet);
+        var unet = UNetOptions.Original2015 with { BaseWidth = 4, Depth = 2 };
+        var options = new TrainerOptions { Kind = ModelKind.UNet, UNet = unet, Epochs = 2, BatchSize = 2, PatchSize = 60, ValidateEvery = 1, Seed = 2 };
+        Assert.Equal(20, unet.OutputSize(60));
+        var result = new Trainer(options, Directory.CreateTempSubdirectory("segkit-run-").FullName).Run(set, set);
+        Assert.Equal(2, result.Epochs.Count);
+        Assert.InRange(result.BestMetric!.Value, 0.0, 1.0);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => (options with { PatchSize = 62 }).Validate());
+        Assert.Contains("next size that does is 64", e.Message);
+    }
+
+    [Fact]
     public void Too_few_images_for_a_batch_are_refused()
     {
         string data = SyntheticData.Write(images: 2, size: 32, seed: 6);

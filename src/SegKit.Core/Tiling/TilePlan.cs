@@ -156,7 +156,7 @@ public sealed class TilePlan
     }
 
     /// <summary>Reflect-101 mirroring (abcd|cba), repeated for pads longer than the image; a 1-pixel axis repeats its pixel.</summary>
-    internal static int Mirror(int i, int n)
+    public static int Mirror(int i, int n)
     {
         if ((uint)i < (uint)n)
         {

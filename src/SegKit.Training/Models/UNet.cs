@@ -43,41 +43,8 @@ public sealed class UNet : nn.Module<Tensor, Tensor>
 
     public long ParameterCount => parameters().Where(p => p.requires_grad).Sum(p => p.numel());
 
-    /// <summary>
-    /// The output side for an input side, or null when the input does not fit: with valid padding every level's
-    /// map must stay positive and even before pooling (572 -> 388 for the paper's network).
-    /// </summary>
-    public int? OutputSize(int inputSize)
-    {
-        if (Options.Padding == UNetPadding.Same)
-        {
-            return inputSize >= 1 ? inputSize : null;
-        }
-
-        int size = inputSize;
-        for (int d = 0; d < Options.Depth; d++)
-        {
-            size -= 4;
-            if (size <= 0 || size % 2 != 0)
-            {
-                return null;
-            }
-
-            size /= 2;
-        }
-
-        size -= 4;
-        for (int d = 0; d < Options.Depth; d++)
-        {
-            size = (size * 2) - 4;
-            if (size <= 0)
-            {
-                return null;
-            }
-        }
-
-        return size < 1 ? null : size;
-    }
+    /// <summary>The output side for an input side, or null when the input does not fit (see <see cref="UNetOptions.OutputSize"/>).</summary>
+    public int? OutputSize(int inputSize) => Options.OutputSize(inputSize);
 
     public override Tensor forward(Tensor input)
     {

@@ -37,4 +37,60 @@ public sealed record UNetOptions
 
     /// <summary>Dropout probability at the bottleneck (0 = none).</summary>
     public double BottleneckDropout { get; init; }
+
+    /// <summary>
+    /// The output side for an input side, or null when the input does not fit: with valid padding every level's
+    /// map must stay positive and even before pooling (572 -> 388 for the paper's network).
+    /// </summary>
+    public int? OutputSize(int inputSize)
+    {
+        if (Padding == UNetPadding.Same)
+        {
+            return inputSize >= 1 ? inputSize : null;
+        }
+
+        int size = inputSize;
+        for (int d = 0; d < Depth; d++)
+        {
+            size -= 4;
+            if (size <= 0 || size % 2 != 0)
+            {
+                return null;
+            }
+
+            size /= 2;
+        }
+
+        size -= 4;
+        for (int d = 0; d < Depth && size > 0; d++)
+        {
+            size = (size * 2) - 4;
+        }
+
+        return size >= 1 ? size : null;
+    }
+
+    /// <summary>The smallest input side whose output covers at least <paramref name="outputSize"/> pixels.</summary>
+    public int InputSizeFor(int outputSize)
+    {
+        for (int input = Math.Max(1, outputSize); ; input++)
+        {
+            if (OutputSize(input) is int o && o >= outputSize)
+            {
+                return input;
+            }
+        }
+    }
+
+    /// <summary>The smallest input side of at least <paramref name="size"/> that the network accepts.</summary>
+    public int NextValidInputSize(int size)
+    {
+        for (int input = Math.Max(1, size); ; input++)
+        {
+            if (OutputSize(input) is not null)
+            {
+                return input;
+            }
+        }
+    }
 }

@@ -212,7 +212,18 @@ public sealed class Trainer
         }
 
         Tensor logits = ((UNet)model).forward(x);
-        return SegmentationLosses.WeightedCrossEntropy(logits, tensor(classes, [n, p, p]), tensor(weights, [n, p, p]));
+        Tensor target = tensor(classes, [n, p, p]);
+        Tensor weight = tensor(weights, [n, p, p]);
+        long o = logits.shape[2];
+        if (o != p)
+        {
+            // Valid convolutions: the output is the patch's centre, so the targets are cropped to it (the paper's scheme).
+            long offset = (p - o) / 2;
+            target = target.narrow(1, offset, o).narrow(2, offset, o);
+            weight = weight.narrow(1, offset, o).narrow(2, offset, o);
+        }
+
+        return SegmentationLosses.WeightedCrossEntropy(logits, target, weight);
     }
 
     private double Validate(nn.Module model, SegmentationDataset validation)
@@ -266,7 +277,7 @@ public sealed class Trainer
         var results = new List<SemanticEvaluation>();
         foreach (DatasetItem item in validation.Items)
         {
-            Image logits = TiledPrediction.Run(item.Image, network, tiling);
+            Image logits = net.Options.Padding == UNetPadding.Same ? TiledPrediction.Run(item.Image, network, tiling) : PredictValid(net, item.Image);
             Span<float> background = logits.Plane(0);
             Span<float> foreground = logits.Plane(1);
             var predicted = new int[item.Image.PlaneSize];
@@ -281,5 +292,34 @@ public sealed class Trainer
         }
 
         return SemanticEvaluation.Combine(results).IoU[1];
+    }
+
+    /// <summary>
+    /// A valid-padding U-Net on a whole image: mirror-padded so the output covers every pixel (the overlap-tile
+    /// strategy with one tile), then cropped back.
+    /// </summary>
+    private static Image PredictValid(UNet net, Image image)
+    {
+        int h = image.Height;
+        int w = image.Width;
+        int inH = net.Options.InputSizeFor(h);
+        int inW = net.Options.InputSizeFor(w);
+        int haloH = (inH - net.OutputSize(inH)!.Value) / 2;
+        int haloW = (inW - net.OutputSize(inW)!.Value) / 2;
+        var padded = new float[inH * inW];
+        ReadOnlySpan<float> plane = image.Plane(0);
+        for (int y = 0; y < inH; y++)
+        {
+            int sy = TilePlan.Mirror(y - haloH, h);
+            for (int x = 0; x < inW; x++)
+            {
+                padded[(y * inW) + x] = plane[(sy * w) + TilePlan.Mirror(x - haloW, w)];
+            }
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor output = net.forward(tensor(padded, [1, 1, inH, inW])).narrow(2, 0, h).narrow(3, 0, w).contiguous();
+        return new Image(2, h, w, output.data<float>().ToArray());
     }
 }

@@ -11,7 +11,7 @@ public sealed record TrainerOptions
 
     public CellposeNetOptions Cellpose { get; init; } = CellposeNetOptions.Default;
 
-    /// <summary>U-Net shape; training needs same padding (validation tiles must come back at their size).</summary>
+    /// <summary>U-Net shape; with valid padding the loss covers the centre the network sees whole (the paper's overlap-tile).</summary>
     public UNetOptions UNet { get; init; } = UNetOptions.Modern;
 
     public ChannelSelection Channels { get; init; } = ChannelSelection.Gray;
@@ -51,7 +51,8 @@ public sealed record TrainerOptions
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "at least one image per batch");
         }
 
-        if (PatchSize < 16 || PatchSize % 16 != 0)
+        bool validUNet = Kind == ModelKind.UNet && UNet.Padding == UNetPadding.Valid;
+        if (!validUNet && (PatchSize < 16 || PatchSize % 16 != 0))
         {
             throw new ArgumentOutOfRangeException(nameof(PatchSize), PatchSize, "the patch size must be a multiple of 16, at least 16");
         }
@@ -61,9 +62,9 @@ public sealed record TrainerOptions
             throw new ArgumentOutOfRangeException(nameof(ValidateEvery), ValidateEvery, "validate at least every epoch count >= 1");
         }
 
-        if (Kind == ModelKind.UNet && UNet.Padding != UNetPadding.Same)
+        if (Kind == ModelKind.UNet && UNet.OutputSize(PatchSize) is null)
         {
-            throw new ArgumentException("training a U-Net needs same padding (validation tiles are blended at their own size)", nameof(UNet));
+            throw new ArgumentOutOfRangeException(nameof(PatchSize), PatchSize, $"a {PatchSize}-pixel patch does not fit this valid-padding U-Net; the next size that does is {UNet.NextValidInputSize(PatchSize)}");
         }
 
         if (!(ModelDiameter > 0))
