@@ -11,6 +11,9 @@ internal static class SegKitCommand
 
     public static int Run(string[] args, CliConsole console)
     {
+        // OpenCV reports decoding problems on stderr as well as to us; SegKit turns them into one-line errors that
+        // name the file, so OpenCV's own lines would only repeat them.
+        OpenCvSharp.Cv2.SetLogLevel(OpenCvSharp.LogLevel.SILENT);
         var root = new RootCommand("SegKit: segmentation of microscopy images (Cellpose- and U-Net-style) in .NET.");
         root.Subcommands.Add(SegmentCommand.Create(console));
         root.Subcommands.Add(EvalCommand.Create(console));

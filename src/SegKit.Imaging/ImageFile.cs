@@ -1,85 +1,56 @@
 using OpenCvSharp;
 using SegKit.Core;
 using SegKit.Core.Images;
+using SegKit.Imaging.Formats;
 
 namespace SegKit.Imaging;
 
-/// <summary>Reads microscopy images (PNG, TIFF, JPEG, BMP; 8/16/32-bit integer or float; 1, 3 or 4 channels) into <see cref="Image"/>.</summary>
+/// <summary>Reads microscopy images (PNG, TIFF, JPEG) into <see cref="Image"/>s.</summary>
 public static class ImageFile
 {
-    /// <summary>The file extensions treated as images when a folder is listed.</summary>
-    public static IReadOnlyList<string> Extensions => OpenCvFile.Extensions;
+    /// <summary>The extensions <see cref="IsSupported"/> and <see cref="ListImages"/> accept (any case).</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [".png", ".tif", ".tiff", ".jpg", ".jpeg"];
 
     /// <summary>
-    /// Reads page <paramref name="page"/> (0-based; TIFF stacks have several) with values as stored (0..255,
-    /// 0..65535, floats unchanged) and channels in RGB(A) order.
+    /// Reads one page of an image file. Channels come in RGB(A) order; values as stored
+    /// (0..255 for 8-bit, 0..65535 for 16-bit, floats as they are, NaN and infinities included).
+    /// Only TIFF files have pages beyond 0.
     /// </summary>
+    /// <exception cref="InvalidImageException">The file is missing, not an image, truncated, corrupt or empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="page"/> is not a page of the file.</exception>
     public static Image Read(string path, int page = 0)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        if (page < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(page), page, "page numbers start at 0");
-        }
-
-        Mat[] pages = OpenCvFile.ReadPages(path);
-        try
-        {
-            if (page >= pages.Length)
-            {
-                throw new InvalidImageException($"page {page} was asked for but the file has {pages.Length} page(s) (0..{pages.Length - 1})", path);
-            }
-
-            Mat mat = pages[page];
-            int channels = mat.Channels();
-            var image = new Image(channels, mat.Rows, mat.Cols);
-            for (int c = 0; c < channels; c++)
-            {
-                OpenCvFile.CopyPlane(mat, StoredChannel(c, channels), image.Plane(c));
-            }
-
-            return image;
-        }
-        finally
-        {
-            foreach (Mat m in pages)
-            {
-                m.Dispose();
-            }
-        }
+        using Mat mat = ImageDecoder.Decode(path, page, out _);
+        return MatConversion.ToImage(mat);
     }
 
-    /// <summary>Format, size, channels, sample type and page count of an image file.</summary>
+    /// <summary>Format, size, channels, sample type and page count, from the file's header only.</summary>
+    /// <exception cref="InvalidImageException">The file is missing, not an image, or its header is truncated or corrupt.</exception>
     public static ImageFileInfo Describe(string path)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        string format = OpenCvFile.Sniff(path);
-        Mat[] pages = OpenCvFile.ReadPages(path);
-        try
-        {
-            Mat first = pages[0];
-            return new ImageFileInfo(format, first.Cols, first.Rows, first.Channels(), OpenCvFile.SampleType(first.Type()), pages.Length);
-        }
-        finally
-        {
-            foreach (Mat m in pages)
-            {
-                m.Dispose();
-            }
-        }
+        using FileStream stream = InputFile.Open(path);
+        return ImageHeader.Read(stream, path).Info;
     }
 
-    /// <summary>True when the path has an image extension (.png, .tif, .tiff, .jpg, .jpeg, .bmp; any case).</summary>
-    public static bool IsSupported(string path) =>
-        OpenCvFile.Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+    /// <summary>Whether the extension is one SegKit reads (.png, .tif, .tiff, .jpg, .jpeg). The content is not checked.</summary>
+    public static bool IsSupported(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string extension = Path.GetExtension(path);
+        return Extensions.Any(e => e.Equals(extension, StringComparison.OrdinalIgnoreCase));
+    }
 
-    /// <summary>The image files directly in <paramref name="folder"/>, sorted by name; hidden files are skipped.</summary>
+    /// <summary>
+    /// The supported image files directly in <paramref name="folder"/>, sorted by name (ordinal), skipping
+    /// hidden files (names starting with '.', such as half-written temporary outputs).
+    /// </summary>
+    /// <exception cref="InvalidImageException">The folder does not exist or holds no supported image.</exception>
     public static IReadOnlyList<string> ListImages(string folder)
     {
-        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentException.ThrowIfNullOrEmpty(folder);
         if (!Directory.Exists(folder))
         {
-            throw new InvalidImageException("folder not found", folder);
+            throw new InvalidImageException("the folder does not exist", folder);
         }
 
         var files = Directory.EnumerateFiles(folder)
@@ -88,12 +59,9 @@ public static class ImageFile
             .ToList();
         if (files.Count == 0)
         {
-            throw new InvalidImageException($"folder has no images ({string.Join(", ", OpenCvFile.Extensions)})", folder);
+            throw new InvalidImageException($"the folder holds no image file ({string.Join(", ", Extensions)})", folder);
         }
 
         return files;
     }
-
-    /// <summary>OpenCV stores colour as BGR(A); SegKit's channel c is RGB(A)'s.</summary>
-    private static int StoredChannel(int c, int channels) => channels is 3 or 4 && c < 3 ? 2 - c : c;
 }

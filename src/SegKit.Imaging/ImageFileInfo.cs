@@ -1,10 +1,26 @@
 namespace SegKit.Imaging;
 
-/// <summary>What an image file holds, as <c>segkit info</c> shows it.</summary>
-/// <param name="Format">PNG, TIFF, JPEG or BMP.</param>
-/// <param name="Width">Pixels per row.</param>
-/// <param name="Height">Rows.</param>
-/// <param name="Channels">Samples per pixel (1 gray, 3 RGB, 4 RGBA).</param>
-/// <param name="SampleType">e.g. "uint8", "uint16", "int32", "float32".</param>
-/// <param name="Pages">Images in the file (TIFF stacks have several; other formats one).</param>
-public sealed record ImageFileInfo(string Format, int Width, int Height, int Channels, string SampleType, int Pages);
+/// <summary>
+/// What an image file holds, from its header alone (no pixel is decoded). <see cref="Channels"/> is the number
+/// of channels <see cref="ImageFile.Read"/> returns: palette PNGs expand to RGB (RGBA with transparency) and
+/// grey-with-alpha PNGs to RGBA, as the decoder delivers them. For TIFF the fields describe the first page.
+/// </summary>
+public sealed record ImageFileInfo(
+    string Path,
+    ImageFormat Format,
+    int Width,
+    int Height,
+    int Channels,
+    SampleType SampleType,
+    int PageCount)
+{
+    public int BitsPerSample => SampleType switch
+    {
+        SampleType.UInt8 or SampleType.Int8 => 8,
+        SampleType.UInt16 or SampleType.Int16 or SampleType.Float16 => 16,
+        SampleType.UInt32 or SampleType.Int32 or SampleType.Float32 => 32,
+        _ => 64,
+    };
+
+    public bool IsFloatingPoint => SampleType is SampleType.Float16 or SampleType.Float32 or SampleType.Float64;
+}

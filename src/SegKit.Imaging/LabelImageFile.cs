@@ -5,112 +5,60 @@ using SegKit.Core.IO;
 
 namespace SegKit.Imaging;
 
-/// <summary>
-/// Reads and writes instance label images: one channel of non-negative integers, 0 = background.
-/// Written as 16-bit PNG or TIFF, or 32-bit TIFF when labels exceed 65,535.
-/// </summary>
+/// <summary>Reads and writes instance label images (0 = background, 1..N objects) as PNG or TIFF.</summary>
 public static class LabelImageFile
 {
-    public static LabelImage Read(string path)
+    /// <summary>The most objects a 16-bit file can number.</summary>
+    public const int MaxLabel16 = ushort.MaxValue;
+
+    /// <summary>
+    /// Reads a single-channel label image: 8, 16 or 32-bit integers, or floats whose values are all whole
+    /// numbers (as some tools save masks). Labels are kept as stored, gaps included.
+    /// </summary>
+    /// <exception cref="InvalidImageException">
+    /// The file cannot be read as an image, is a JPEG (lossy, so its labels are unreliable), has more than one
+    /// channel, or holds a negative, fractional or non-finite value (the first such pixel is named).
+    /// </exception>
+    public static LabelImage Read(string path, int page = 0)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        Mat[] pages = OpenCvFile.ReadPages(path);
-        try
+        using Mat mat = ImageDecoder.Decode(path, page, out ImageFileInfo info);
+        if (info.Format == ImageFormat.Jpeg)
         {
-            if (pages.Length > 1)
-            {
-                throw new InvalidImageException($"a label image has one page; this file has {pages.Length}", path);
-            }
-
-            Mat mat = pages[0];
-            if (mat.Channels() != 1)
-            {
-                throw new InvalidImageException($"a label image has one channel; this file has {mat.Channels()} (a colour picture of masks cannot be read as labels)", path);
-            }
-
-            // ConvertTo allocates a fresh, continuous Mat, so its pixels can be copied out in one call.
-            using Mat asInt = ToInt32(mat, path);
-            asInt.GetArray(out int[] labels);
-            for (int i = 0; i < labels.Length; i++)
-            {
-                if (labels[i] < 0)
-                {
-                    throw new InvalidImageException($"label images hold no negative values; pixel ({i / mat.Cols},{i % mat.Cols}) is {labels[i]}", path);
-                }
-            }
-
-            return new LabelImage(mat.Rows, mat.Cols, labels);
+            throw new InvalidImageException("a label image cannot be a JPEG: lossy compression changes the labels; use PNG or TIFF", path);
         }
-        finally
-        {
-            foreach (Mat m in pages)
-            {
-                m.Dispose();
-            }
-        }
+
+        return MatConversion.ToLabels(mat, info);
     }
 
     /// <summary>
-    /// Writes atomically by extension: .png as 16-bit (labels up to 65,535), .tif/.tiff as 16-bit, or 32-bit
-    /// signed integers when a label exceeds 65,535.
+    /// Writes <paramref name="labels"/> atomically (a temporary file renamed into place). The extension picks
+    /// the format: .png gives a 16-bit greyscale PNG (at most 65,535 labels); .tif/.tiff a 16-bit TIFF, or a
+    /// 32-bit signed integer TIFF when the largest label is above 65,535.
     /// </summary>
+    /// <exception cref="ArgumentException">The extension is not .png, .tif or .tiff.</exception>
+    /// <exception cref="OutputWriteException">The labels do not fit a PNG, or the file cannot be written.</exception>
     public static void Write(string path, LabelImage labels)
     {
-        ArgumentNullException.ThrowIfNull(path);
+        ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(labels);
-        string ext = Path.GetExtension(path).ToLowerInvariant();
-        bool wide = labels.MaxLabel > ushort.MaxValue;
-        if (ext == ".png" && wide)
+        string extension = Path.GetExtension(path).ToLowerInvariant();
+        bool wide = labels.MaxLabel > MaxLabel16;
+        switch (extension)
         {
-            throw new OutputWriteException($"{labels.MaxLabel} labels do not fit a 16-bit PNG; write a .tif instead", path);
+            case ".png" when wide:
+                throw new OutputWriteException($"a 16-bit PNG holds labels up to {MaxLabel16:N0} but the largest label is {labels.MaxLabel:N0}; write a .tif instead", path);
+            case ".png" or ".tif" or ".tiff":
+                break;
+            default:
+                throw new ArgumentException($"{path}: label images are written as .png, .tif or .tiff, not '{extension}'", nameof(path));
         }
 
-        if (ext is not (".png" or ".tif" or ".tiff"))
+        byte[] encoded;
+        using (Mat mat = MatConversion.FromLabels(labels, wide))
         {
-            throw new OutputWriteException("label images are written as .png or .tif", path);
+            encoded = ImageEncoder.Encode(extension, mat, path);
         }
 
-        using Mat mat = new(labels.Height, labels.Width, MatType.CV_32SC1);
-        mat.SetArray(labels.Buffer);
-        using Mat output = new();
-        if (wide)
-        {
-            mat.CopyTo(output);
-        }
-        else
-        {
-            mat.ConvertTo(output, MatType.CV_16UC1);
-        }
-
-        AtomicFile.WriteVia(path, temp =>
-        {
-            if (!Cv2.ImWrite(temp, output))
-            {
-                throw new OutputWriteException("the encoder refused the label image", path);
-            }
-        });
-    }
-
-    private static Mat ToInt32(Mat mat, string path)
-    {
-        int depth = mat.Type().Depth;
-        if (depth is MatType.CV_32F or MatType.CV_64F)
-        {
-            using Mat asDouble = new();
-            mat.ConvertTo(asDouble, MatType.CV_64FC1);
-            asDouble.GetArray(out double[] values);
-            for (int i = 0; i < values.Length; i++)
-            {
-                double v = values[i];
-                if (!double.IsFinite(v) || v != Math.Floor(v) || v < 0 || v > int.MaxValue)
-                {
-                    throw new InvalidImageException($"label images hold non-negative integers; pixel ({i / mat.Cols},{i % mat.Cols}) is {v}", path);
-                }
-            }
-        }
-
-        var result = new Mat();
-        mat.ConvertTo(result, MatType.CV_32SC1);
-        return result;
+        AtomicFile.Write(path, stream => stream.Write(encoded));
     }
 }

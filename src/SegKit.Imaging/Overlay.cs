@@ -7,117 +7,119 @@ using SegKit.Core.Transforms;
 namespace SegKit.Imaging;
 
 /// <summary>
-/// Draws each object's outline in its own colour over the percentile-normalised image, the picture a person
-/// checks a segmentation with.
+/// Object outlines drawn in distinct colours over the image, for looking at a segmentation. The image is shown
+/// after Cellpose's percentile normalisation (1st..99th percentile to black..white, per channel): grey for one
+/// channel, red and green for two (Cellpose's cytoplasm + nucleus), RGB for three or more (alpha ignored).
+/// An outline pixel is an object pixel with a 4-neighbour of another label; the image edge counts as another
+/// label, so objects cut by the border are closed.
 /// </summary>
 public static class Overlay
 {
-    /// <summary>Writes the overlay as an 8-bit RGB PNG, atomically.</summary>
-    public static void WritePng(string path, Image image, LabelImage labels)
+    /// <summary>The overlay as a 3-channel RGB image with values 0..255.</summary>
+    public static Image Render(Image image, LabelImage labels)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        byte[] rgb = Render(image, labels);
-        using Mat mat = new(labels.Height, labels.Width, MatType.CV_8UC3);
-        // OpenCV encoders take BGR.
-        var bgr = new byte[rgb.Length];
-        for (int i = 0; i < rgb.Length; i += 3)
+        byte[] bgr = RenderBgr(image, labels);
+        var result = new Image(3, labels.Height, labels.Width);
+        Span<float> r = result.Plane(0), g = result.Plane(1), b = result.Plane(2);
+        for (int i = 0, j = 0; i < r.Length; i++, j += 3)
         {
-            bgr[i] = rgb[i + 2];
-            bgr[i + 1] = rgb[i + 1];
-            bgr[i + 2] = rgb[i];
+            b[i] = bgr[j];
+            g[i] = bgr[j + 1];
+            r[i] = bgr[j + 2];
         }
 
-        // A freshly allocated Mat is continuous: its buffer takes the interleaved bytes as they are.
-        System.Runtime.InteropServices.Marshal.Copy(bgr, 0, mat.Data, bgr.Length);
-        AtomicFile.WriteVia(path, temp =>
-        {
-            if (!Cv2.ImWrite(temp, mat))
-            {
-                throw new OutputWriteException("the PNG encoder refused the overlay", path);
-            }
-        });
+        return result;
     }
 
-    /// <summary>
-    /// The overlay as interleaved RGB bytes (height x width x 3). An outline pixel belongs to an object and has a
-    /// 4-neighbour with another label, or lies on the image border.
-    /// </summary>
-    public static byte[] Render(Image image, LabelImage labels)
+    /// <summary>Writes the overlay as an 8-bit RGB PNG, atomically (a temporary file renamed into place).</summary>
+    /// <exception cref="ShapeMismatchException">The image and the labels differ in size.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> does not end in .png.</exception>
+    /// <exception cref="OutputWriteException">The file cannot be written; nothing is left behind.</exception>
+    public static void WritePng(string path, Image image, LabelImage labels)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!Path.GetExtension(path).Equals(".png", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"{path}: an overlay is written as a .png file", nameof(path));
+        }
+
+        byte[] bgr = RenderBgr(image, labels);
+        byte[] encoded;
+        using (Mat mat = Mat.FromPixelData(labels.Height, labels.Width, MatType.CV_8UC3, bgr))
+        {
+            encoded = ImageEncoder.Encode(".png", mat, path);
+        }
+
+        AtomicFile.Write(path, stream => stream.Write(encoded));
+    }
+
+    /// <summary>The overlay as interleaved BGR bytes (OpenCV's order), in one parallel pass over the rows.</summary>
+    internal static byte[] RenderBgr(Image image, LabelImage labels)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(labels);
         if (image.Height != labels.Height || image.Width != labels.Width)
         {
-            throw new ShapeMismatchException($"image is {image.Height}x{image.Width} but labels are {labels.Height}x{labels.Width}");
+            throw new ShapeMismatchException($"the image is {image.Width}x{image.Height} pixels but the labels are {labels.Width}x{labels.Height}");
         }
 
-        int h = labels.Height;
-        int w = labels.Width;
-        bool colour = image.Channels >= 3;
-        Image display = Normalization.Normalize99(colour ? image : FirstChannel(image));
-        byte[][] palette = Palette(labels.MaxLabel);
-        var rgb = new byte[h * w * 3];
-        int[] l = labels.Buffer;
-        Parallel.For(0, h, y =>
+        float[][] display = DisplayPlanes(image);
+        float[] red = display[0];
+        float[] green = display.Length > 1 ? display[1] : red;
+        float[]? blue = display.Length switch
         {
-            for (int x = 0; x < w; x++)
+            1 => red,
+            2 => null, // two channels: red and green only
+            _ => display[2],
+        };
+        int width = labels.Width;
+        int height = labels.Height;
+        int[] label = labels.Buffer;
+        var bgr = new byte[width * height * 3];
+        Parallel.For(0, height, y =>
+        {
+            int rowStart = y * width;
+            for (int x = 0; x < width; x++)
             {
-                int i = (y * w) + x;
-                int v = l[i];
-                bool outline = v != 0 && (y == 0 || x == 0 || y == h - 1 || x == w - 1
-                    || l[i - 1] != v || l[i + 1] != v || l[i - w] != v || l[i + w] != v);
-                Span<byte> px = rgb.AsSpan(i * 3, 3);
-                if (outline)
+                int i = rowStart + x;
+                int j = i * 3;
+                int l = label[i];
+                if (l != 0 && IsOutline(label, i, x, y, width, height, l))
                 {
-                    palette[v].CopyTo(px);
-                }
-                else if (colour)
-                {
-                    px[0] = ToByte(display.Buffer[i]);
-                    px[1] = ToByte(display.Buffer[(h * w) + i]);
-                    px[2] = ToByte(display.Buffer[(2 * h * w) + i]);
+                    (byte r, byte g, byte b) = OutlinePalette.Colour(l);
+                    bgr[j] = b;
+                    bgr[j + 1] = g;
+                    bgr[j + 2] = r;
                 }
                 else
                 {
-                    px[0] = px[1] = px[2] = ToByte(display.Buffer[i]);
+                    bgr[j] = blue is null ? (byte)0 : ToByte(blue[i]);
+                    bgr[j + 1] = ToByte(green[i]);
+                    bgr[j + 2] = ToByte(red[i]);
                 }
             }
         });
-        return rgb;
+        return bgr;
     }
 
-    /// <summary>One saturated colour per label; hues step by the golden angle so neighbouring labels differ.</summary>
-    internal static byte[][] Palette(int maxLabel)
+    private static bool IsOutline(int[] label, int i, int x, int y, int width, int height, int l) =>
+        x == 0 || x == width - 1 || y == 0 || y == height - 1
+        || label[i - 1] != l || label[i + 1] != l || label[i - width] != l || label[i + width] != l;
+
+    /// <summary>The channels shown (at most three), each normalised on its own, in parallel.</summary>
+    private static float[][] DisplayPlanes(Image image)
     {
-        var palette = new byte[maxLabel + 1][];
-        palette[0] = [0, 0, 0];
-        for (int label = 1; label <= maxLabel; label++)
+        int shown = Math.Min(image.Channels, 3);
+        var planes = new float[shown][];
+        Parallel.For(0, shown, c =>
         {
-            double hue = (label * 137.50776405) % 360.0;
-            palette[label] = HueToRgb(hue);
-        }
-
-        return palette;
+            float[] plane = image.Plane(c).ToArray();
+            Normalization.NormalizeInPlace(plane);
+            planes[c] = plane;
+        });
+        return planes;
     }
 
-    private static byte[] HueToRgb(double hue)
-    {
-        double h = hue / 60.0;
-        double f = h - Math.Floor(h);
-        byte up = (byte)Math.Round(255 * f);
-        byte down = (byte)Math.Round(255 * (1 - f));
-        return ((int)h % 6) switch
-        {
-            0 => [255, up, 0],
-            1 => [down, 255, 0],
-            2 => [0, 255, up],
-            3 => [0, down, 255],
-            4 => [up, 0, 255],
-            _ => [255, 0, down],
-        };
-    }
-
-    private static Image FirstChannel(Image image) => new(1, image.Height, image.Width, image.Plane(0).ToArray());
-
-    private static byte ToByte(float v) => (byte)Math.Clamp((int)MathF.Round(v * 255f), 0, 255);
+    /// <summary>0..1 to 0..255, rounded; anything outside (or NaN) is clamped.</summary>
+    private static byte ToByte(float v) => v > 0f ? (v < 1f ? (byte)((v * 255f) + 0.5f) : (byte)255) : (byte)0;
 }

@@ -1,178 +1,337 @@
+using System.Buffers.Binary;
 using OpenCvSharp;
-using SegKit.Core;
+using SegKit.Core.Images;
+using SegKit.Core.IO;
 
 namespace SegKit.Imaging.Tests;
 
 public class ImageFileTests
 {
     [Fact]
-    public void Reads_an_8bit_rgb_png_as_stored_in_rgb_order()
+    public void Dsb_png_read_then_grey_equals_cellposes_grey_image_bit_for_bit()
     {
-        var image = ImageFile.Read(Files.SampleImage);
-        Assert.Equal((3, 256, 256), (image.Channels, image.Height, image.Width));
-        Assert.InRange(image.Buffer.Max(), 100f, 255f);
-        Assert.Equal(0f, image.Buffer.Min());
-        // DSB fluorescence tiles are grey in three equal channels.
-        Assert.Equal(image.Plane(0).ToArray(), image.Plane(2).ToArray());
+        // Cellpose's io.imread + convert_image(channels=[0,0]) of this PNG, stored as a fixture.
+        Image image = ImageFile.Read(TestData.DsbImage(TestData.Dsb0ed3555a));
+        NpyArray expected = TestData.Npy("norm_0ed3555a.input.npy");
+
+        Assert.Equal(4, image.Channels); // RGBA: the grey conversion must leave alpha out
+        Assert.Equal([256, 256], expected.Shape);
+        Assert.Equal(expected.ToSingle(), image.ToGray().Buffer);
     }
 
     [Fact]
-    public void Colour_order_is_rgb_not_opencvs_bgr()
+    public void Rgb_png_channels_come_in_rgb_order()
     {
-        string dir = Files.TempDir();
-        using var bgr = new Mat(2, 2, MatType.CV_8UC3, new Scalar(10, 20, 30)); // B=10, G=20, R=30
-        var image = ImageFile.Read(Files.Write(dir, "c.png", bgr));
-        Assert.Equal((30f, 20f, 10f), (image[0, 0, 0], image[1, 0, 0], image[2, 0, 0]));
+        using var dir = new TempFolder();
+        string path = dir.File("rgb.png");
 
-        using var bgra = new Mat(2, 2, MatType.CV_8UC4, new Scalar(10, 20, 30, 40));
-        var rgba = ImageFile.Read(Files.Write(dir, "c4.png", bgra));
-        Assert.Equal((30f, 20f, 10f, 40f), (rgba[0, 1, 1], rgba[1, 1, 1], rgba[2, 1, 1], rgba[3, 1, 1]));
+        // Two pixels written byte by byte: (R,G,B) = (200,100,50) and (1,2,3).
+        File.WriteAllBytes(path, PngBuilder.Build(2, 1, 8, 2, [200, 100, 50, 1, 2, 3]));
+        Image image = ImageFile.Read(path);
+
+        Assert.Equal((3, 1, 2), (image.Channels, image.Height, image.Width));
+        Assert.Equal([200f, 1f], image.Plane(0).ToArray());
+        Assert.Equal([100f, 2f], image.Plane(1).ToArray());
+        Assert.Equal([50f, 3f], image.Plane(2).ToArray());
     }
 
     [Fact]
-    public void Reads_real_16bit_and_8bit_tiffs()
+    public void Grey_alpha_and_palette_pngs_expand_to_rgba_and_rgb()
     {
-        foreach (string file in Directory.GetFiles(Path.Combine(Files.StardistDir, "images"), "*.tif"))
+        using var dir = new TempFolder();
+        string greyAlpha = dir.File("ga.png");
+        string palette = dir.File("pal.png");
+        string paletteAlpha = dir.File("pala.png");
+        File.WriteAllBytes(greyAlpha, PngBuilder.Build(2, 1, 8, 4, [10, 200, 20, 100]));
+        File.WriteAllBytes(palette, PngBuilder.Build(2, 1, 8, 3, [1, 0], palette: [0, 0, 0, 30, 20, 10]));
+        File.WriteAllBytes(paletteAlpha, PngBuilder.Build(1, 1, 8, 3, [0], palette: [30, 20, 10], transparency: [128]));
+
+        Image ga = ImageFile.Read(greyAlpha);
+        Assert.Equal(4, ImageFile.Describe(greyAlpha).Channels);
+        Assert.Equal(4, ga.Channels);
+        Assert.Equal([10f, 20f], ga.Plane(0).ToArray());
+        Assert.Equal([10f, 20f], ga.Plane(2).ToArray());
+        Assert.Equal([200f, 100f], ga.Plane(3).ToArray());
+
+        Image pal = ImageFile.Read(palette);
+        Assert.Equal(3, ImageFile.Describe(palette).Channels);
+        Assert.Equal([30f, 0f], pal.Plane(0).ToArray());
+        Assert.Equal([20f, 0f], pal.Plane(1).ToArray());
+        Assert.Equal([10f, 0f], pal.Plane(2).ToArray());
+
+        Image pala = ImageFile.Read(paletteAlpha);
+        Assert.Equal(4, ImageFile.Describe(paletteAlpha).Channels);
+        Assert.Equal([30f, 20f, 10f, 128f], pala.Data.ToArray());
+    }
+
+    [Fact]
+    public void Sixteen_bit_rgb_png_keeps_full_range_values()
+    {
+        using var dir = new TempFolder();
+        string path = dir.File("rgb16.png");
+
+        // One pixel, big-endian samples R=0x0102, G=0x0304, B=0xFFFE.
+        File.WriteAllBytes(path, PngBuilder.Build(1, 1, 16, 2, [1, 2, 3, 4, 0xFF, 0xFE]));
+
+        Assert.Equal([258f, 772f, 65534f], ImageFile.Read(path).Data.ToArray());
+        Assert.Equal(SampleType.UInt16, ImageFile.Describe(path).SampleType);
+    }
+
+    [Fact]
+    public void Stardist_uint16_tiff_values_equal_the_raw_file_samples()
+    {
+        Image image = ImageFile.Read(TestData.Stardist512Image);
+        byte[] raw = File.ReadAllBytes(TestData.Stardist512Image);
+        var expected = new float[512 * 512];
+        for (int i = 0; i < expected.Length; i++)
         {
-            var info = ImageFile.Describe(file);
-            var image = ImageFile.Read(file);
-            Assert.Equal("TIFF", info.Format);
-            Assert.Equal((info.Channels, info.Height, info.Width), (image.Channels, image.Height, image.Width));
-            Assert.Contains(info.SampleType, new[] { "uint8", "uint16" });
-            Assert.True(image.Buffer.Max() > image.Buffer.Min());
+            expected[i] = BinaryPrimitives.ReadUInt16LittleEndian(raw.AsSpan(256 + (2 * i)));
         }
+
+        Assert.Equal((1, 512, 512), (image.Channels, image.Height, image.Width));
+        Assert.Equal(expected, image.Buffer);
+        Assert.Equal(SampleType.UInt16, ImageFile.Describe(TestData.Stardist512Image).SampleType);
+    }
+
+    [Fact]
+    public void Stardist_uint8_tiff_values_equal_the_raw_file_samples()
+    {
+        Image image = ImageFile.Read(TestData.Stardist256Image);
+        byte[] raw = File.ReadAllBytes(TestData.Stardist256Image);
+        float[] expected = raw.AsSpan(256, 256 * 256).ToArray().Select(b => (float)b).ToArray();
+
+        Assert.Equal(expected, image.Buffer);
+        Assert.Equal(new ImageFileInfo(TestData.Stardist256Image, ImageFormat.Tiff, 256, 256, 1, SampleType.UInt8, 1), ImageFile.Describe(TestData.Stardist256Image));
     }
 
     [Theory]
-    [InlineData(2, 60000.0)] // CV_16UC1
-    [InlineData(4, 1234567.0)] // CV_32SC1
-    [InlineData(5, -0.125)] // CV_32FC1
-    [InlineData(21, 3.5)] // CV_32FC3
-    public void Tiff_sample_types_keep_their_values(int type, double value)
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Hand_written_rgb_float_tiff_reads_in_rgb_order_in_either_byte_order(bool bigEndian)
     {
-        string dir = Files.TempDir();
-        using var mat = new Mat(5, 7, (MatType)type, Scalar.All(value));
-        var image = ImageFile.Read(Files.Write(dir, "t.tif", mat));
-        Assert.Equal((5, 7), (image.Height, image.Width));
-        Assert.All(image.Buffer, v => Assert.Equal((float)value, v));
+        using var dir = new TempFolder();
+        string path = dir.File("rgb.tif");
+        float[] samples = [1.5f, -2f, 3.25f, 1e6f, 0.001f, -7f]; // two pixels, R G B each
+        File.WriteAllBytes(path, TiffBuilder.Build(bigEndian, loop: false, new TiffPageSpec(2, 1, 3, samples)));
+
+        Image image = ImageFile.Read(path);
+
+        Assert.Equal([1.5f, 1e6f], image.Plane(0).ToArray());
+        Assert.Equal([-2f, 0.001f], image.Plane(1).ToArray());
+        Assert.Equal([3.25f, -7f], image.Plane(2).ToArray());
+        Assert.Equal(new ImageFileInfo(path, ImageFormat.Tiff, 2, 1, 3, SampleType.Float32, 1), ImageFile.Describe(path));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Float32_tiff_written_by_opencv_round_trips_exactly(int channels)
+    {
+        using var dir = new TempFolder();
+        string path = dir.File("f.tif");
+        var expected = new Image(channels, 5, 7);
+        for (int i = 0; i < expected.Data.Length; i++)
+        {
+            expected.Data[i] = (i * 0.37f) - 3.1f;
+        }
+
+        WriteWithOpenCv(path, expected, MatType.CV_32FC(channels));
+        Image image = ImageFile.Read(path);
+
+        Assert.Equal(expected.Buffer, image.Buffer);
+        Assert.Equal(SampleType.Float32, ImageFile.Describe(path).SampleType);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Uint16_tiff_written_by_opencv_round_trips_exactly(int channels)
+    {
+        using var dir = new TempFolder();
+        string path = dir.File("u16.tif");
+        var expected = new Image(channels, 9, 4);
+        for (int i = 0; i < expected.Data.Length; i++)
+        {
+            expected.Data[i] = (i * 1733) % 65536;
+        }
+
+        WriteWithOpenCv(path, expected, MatType.CV_16UC(channels));
+
+        Assert.Equal(expected.Buffer, ImageFile.Read(path).Buffer);
+        Assert.Equal(new ImageFileInfo(path, ImageFormat.Tiff, 4, 9, channels, SampleType.UInt16, 1), ImageFile.Describe(path));
     }
 
     [Fact]
-    public void Reads_a_chosen_page_of_a_stack_and_names_the_page_count_when_out_of_range()
+    public void Int32_and_float64_tiffs_read_as_stored()
     {
-        string dir = Files.TempDir();
-        string path = Path.Combine(dir, "stack.tif");
-        Mat[] pages = [new Mat(4, 4, MatType.CV_16UC1, Scalar.All(1)), new Mat(4, 4, MatType.CV_16UC1, Scalar.All(2)), new Mat(4, 4, MatType.CV_16UC1, Scalar.All(3))];
+        using var dir = new TempFolder();
+        string ints = dir.File("i32.tif");
+        string doubles = dir.File("f64.tif");
+        File.WriteAllBytes(ints, TiffBuilder.Build(new TiffPageSpec(3, 1, 1, new[] { -5, 0, 1_000_000 })));
+        File.WriteAllBytes(doubles, TiffBuilder.Build(new TiffPageSpec(2, 1, 1, new[] { 0.5, -1e10 })));
+
+        Assert.Equal([-5f, 0f, 1_000_000f], ImageFile.Read(ints).Buffer);
+        Assert.Equal(SampleType.Int32, ImageFile.Describe(ints).SampleType);
+        Assert.Equal([0.5f, -1e10f], ImageFile.Read(doubles).Buffer);
+        Assert.Equal(SampleType.Float64, ImageFile.Describe(doubles).SampleType);
+    }
+
+    [Fact]
+    public void Multi_page_tiff_reads_the_chosen_page_and_reports_the_page_count()
+    {
+        using var dir = new TempFolder();
+        string path = dir.File("stack.tif");
+        var pages = Enumerable.Range(0, 4).Select(k => new Mat(3, 5, MatType.CV_16UC1, new Scalar(100 * (k + 1)))).ToArray();
+        pages[2].Set(1, 4, (ushort)4242);
         Assert.True(Cv2.ImWrite(path, pages));
-        Assert.Equal(3f, ImageFile.Read(path, page: 2)[0, 0, 0]);
-        Assert.Equal(3, ImageFile.Describe(path).Pages);
-        var e = Assert.Throws<InvalidImageException>(() => ImageFile.Read(path, page: 3));
-        Assert.Contains("3 page(s)", e.Message);
-        Assert.Contains("stack.tif", e.Message);
-    }
-
-    [Fact]
-    public void Reads_jpeg()
-    {
-        string dir = Files.TempDir();
-        using var gray = new Mat(16, 16, MatType.CV_8UC1, Scalar.All(128));
-        var image = ImageFile.Read(Files.Write(dir, "g.jpg", gray));
-        Assert.Equal(1, image.Channels);
-        Assert.InRange(image[0, 8, 8], 126f, 130f);
-        Assert.Equal("JPEG", ImageFile.Describe(Path.Combine(dir, "g.jpg")).Format);
-    }
-
-    [Fact]
-    public void Nan_and_infinity_in_float_tiffs_are_read_and_do_not_reach_the_overlay()
-    {
-        string dir = Files.TempDir();
-        using var mat = new Mat(8, 8, MatType.CV_32FC1, Scalar.All(5));
-        mat.Set(1, 1, float.NaN);
-        mat.Set(2, 2, float.PositiveInfinity);
-        mat.Set(3, 3, 9f);
-        var image = ImageFile.Read(Files.Write(dir, "nan.tif", mat));
-        Assert.True(float.IsNaN(image[0, 1, 1]));
-        var labels = new Core.Images.LabelImage(8, 8);
-        byte[] rgb = Overlay.Render(image, labels);
-        Assert.Equal(rgb[0], rgb[((1 * 8) + 1) * 3]); // NaN shows as the low end, like the background
-    }
-
-    public static TheoryData<string, byte[]> BadFiles => new()
-    {
-        { "text.png", "not an image at all"u8.ToArray() },
-        { "empty.tif", [] },
-        { "zero.png", ZeroByZeroPng() },
-    };
-
-    [Theory]
-    [MemberData(nameof(BadFiles))]
-    public void Files_that_are_not_images_raise_a_typed_error_naming_the_file(string name, byte[] bytes)
-    {
-        string dir = Files.TempDir();
-        string path = Path.Combine(dir, name);
-        File.WriteAllBytes(path, bytes);
-        var e = Assert.Throws<InvalidImageException>(() => ImageFile.Read(path));
-        Assert.Contains(name, e.Message);
-        Assert.Equal(path, e.FilePath);
-    }
-
-    [Fact]
-    public void Truncated_png_and_tiff_raise_a_typed_error()
-    {
-        string dir = Files.TempDir();
-        string tif = Directory.GetFiles(Path.Combine(Files.StardistDir, "images"), "*.tif")[0];
-        foreach (string source in new[] { Files.SampleImage, tif })
+        foreach (Mat m in pages)
         {
-            byte[] bytes = File.ReadAllBytes(source);
-            string cut = Path.Combine(dir, "cut" + Path.GetExtension(source));
-            File.WriteAllBytes(cut, bytes[..(bytes.Length / 2)]);
-            var e = Assert.Throws<InvalidImageException>(() => ImageFile.Read(cut));
-            Assert.Contains("truncated", e.Message);
+            m.Dispose();
+        }
+
+        Assert.Equal(4, ImageFile.Describe(path).PageCount);
+        for (int k = 0; k < 4; k++)
+        {
+            Image page = ImageFile.Read(path, k);
+            Assert.Equal((1, 3, 5), (page.Channels, page.Height, page.Width));
+            Assert.Equal(100f * (k + 1), page[0, 0, 0]);
+        }
+
+        Assert.Equal(4242f, ImageFile.Read(path, 2)[0, 1, 4]);
+    }
+
+    [Fact]
+    public void Multi_page_tiff_pages_may_differ_in_type_and_size()
+    {
+        using var dir = new TempFolder();
+        string path = dir.File("mixed.tif");
+        File.WriteAllBytes(path, TiffBuilder.Build(
+            new TiffPageSpec(2, 1, 1, new byte[] { 7, 8 }),
+            new TiffPageSpec(1, 2, 3, new float[] { 1, 2, 3, 4, 5, 6 }),
+            new TiffPageSpec(2, 2, 1, new ushort[] { 1000, 2000, 3000, 4000 })));
+
+        Assert.Equal([7f, 8f], ImageFile.Read(path, 0).Buffer);
+        Image rgb = ImageFile.Read(path, 1);
+        Assert.Equal((3, 2, 1), (rgb.Channels, rgb.Height, rgb.Width));
+        Assert.Equal([1f, 4f, 2f, 5f, 3f, 6f], rgb.Buffer);
+        Assert.Equal([1000f, 2000f, 3000f, 4000f], ImageFile.Read(path, 2).Buffer);
+        Assert.Equal(3, ImageFile.Describe(path).PageCount);
+    }
+
+    [Fact]
+    public void Page_out_of_range_names_the_file_and_the_page_count()
+    {
+        using var dir = new TempFolder();
+        string path = dir.File("two.tif");
+        File.WriteAllBytes(path, TiffBuilder.Build(new TiffPageSpec(1, 1, 1, new byte[] { 1 }), new TiffPageSpec(1, 1, 1, new byte[] { 2 })));
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ImageFile.Read(path, 2));
+        Assert.Equal("page", e.ParamName);
+        Assert.Contains(path, e.Message);
+        Assert.Contains("2 page(s)", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImageFile.Read(path, -1));
+        var png = Assert.Throws<ArgumentOutOfRangeException>(() => ImageFile.Read(TestData.DsbImage(TestData.Dsb0ed3555a), 1));
+        Assert.Contains("1 page(s)", png.Message);
+    }
+
+    [Fact]
+    public void Jpeg_reads_close_to_the_image_it_was_encoded_from()
+    {
+        using var dir = new TempFolder();
+        string path = dir.File("dsb.jpg");
+        Image original = ImageFile.Read(TestData.DsbImage(TestData.Dsb0999dab0));
+        WriteWithOpenCv(path, original, MatType.CV_8UC3);
+
+        Image jpeg = ImageFile.Read(path);
+
+        Assert.Equal((3, original.Height, original.Width), (jpeg.Channels, jpeg.Height, jpeg.Width));
+        double meanError = 0;
+        for (int i = 0; i < jpeg.Data.Length; i++)
+        {
+            meanError += Math.Abs(jpeg.Data[i] - original.Data[i]);
+        }
+
+        meanError /= jpeg.Data.Length;
+        Assert.InRange(meanError, 0.0, 3.0);
+        Assert.Equal(new ImageFileInfo(path, ImageFormat.Jpeg, original.Width, original.Height, 3, SampleType.UInt8, 1), ImageFile.Describe(path));
+    }
+
+    [Fact]
+    public void Describe_agrees_with_read_on_every_dsb_training_image_and_mask()
+    {
+        foreach (string path in ImageFile.ListImages(TestData.DsbTrainImages).Concat(ImageFile.ListImages(TestData.DsbTrainMasks)))
+        {
+            ImageFileInfo info = ImageFile.Describe(path);
+            Image image = ImageFile.Read(path);
+            Assert.Equal((ImageFormat.Png, 1), (info.Format, info.PageCount));
+            Assert.Equal((info.Channels, info.Height, info.Width), (image.Channels, image.Height, image.Width));
+            float max = image.Buffer.Max();
+            Assert.True(max <= (info.SampleType == SampleType.UInt8 ? 255 : 65535), path);
         }
     }
 
     [Fact]
-    public void Missing_files_and_empty_folders_are_named()
+    public void Describe_reports_format_size_and_sample_type()
     {
-        Assert.Contains("file not found", Assert.Throws<InvalidImageException>(() => ImageFile.Read("/no/such/file.png")).Message);
-        string dir = Files.TempDir();
-        File.WriteAllText(Path.Combine(dir, "notes.txt"), "x");
-        var e = Assert.Throws<InvalidImageException>(() => ImageFile.ListImages(dir));
-        Assert.Equal(dir, e.FilePath);
+        Assert.Equal(
+            new ImageFileInfo(TestData.DsbImage(TestData.Dsb0999dab0), ImageFormat.Png, 253, 519, 3, SampleType.UInt8, 1),
+            ImageFile.Describe(TestData.DsbImage(TestData.Dsb0999dab0)));
+        Assert.Equal(
+            new ImageFileInfo(TestData.DsbMask(TestData.Dsb0999dab0), ImageFormat.Png, 253, 519, 1, SampleType.UInt16, 1),
+            ImageFile.Describe(TestData.DsbMask(TestData.Dsb0999dab0)));
+        ImageFileInfo tiff = ImageFile.Describe(TestData.Stardist512Image);
+        Assert.Equal((ImageFormat.Tiff, 512, 512, 1, SampleType.UInt16, 16), (tiff.Format, tiff.Width, tiff.Height, tiff.Channels, tiff.SampleType, tiff.BitsPerSample));
     }
+
+    [Theory]
+    [InlineData("a.png", true)]
+    [InlineData("a.PNG", true)]
+    [InlineData("dir/a.tif", true)]
+    [InlineData("a.TIFF", true)]
+    [InlineData("a.jpg", true)]
+    [InlineData("a.jpeg", true)]
+    [InlineData("a.bmp", false)]
+    [InlineData("a.npy", false)]
+    [InlineData("png", false)]
+    [InlineData("a.png.txt", false)]
+    public void IsSupported_goes_by_extension(string path, bool supported) =>
+        Assert.Equal(supported, ImageFile.IsSupported(path));
 
     [Fact]
-    public void Lists_images_sorted_and_skips_other_files()
+    public void ListImages_is_sorted_and_skips_other_and_hidden_files()
     {
-        string dir = Files.TempDir();
-        using var mat = new Mat(2, 2, MatType.CV_8UC1, Scalar.All(1));
-        Files.Write(dir, "b.TIF", mat);
-        Files.Write(dir, "a.png", mat);
-        File.WriteAllText(Path.Combine(dir, "c.csv"), "x");
-        File.WriteAllText(Path.Combine(dir, ".a.tmp.png"), "x");
-        Assert.Equal(new[] { "a.png", "b.TIF" }, ImageFile.ListImages(dir).Select(Path.GetFileName));
-    }
-
-    /// <summary>A syntactically valid PNG signature and IHDR chunk declaring a 0x0 image.</summary>
-    private static byte[] ZeroByZeroPng()
-    {
-        byte[] ihdr = [(byte)'I', (byte)'H', (byte)'D', (byte)'R', 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0];
-        uint crc = Crc32(ihdr);
-        return [0x89, (byte)'P', (byte)'N', (byte)'G', 13, 10, 26, 10, 0, 0, 0, 13, .. ihdr, (byte)(crc >> 24), (byte)(crc >> 16), (byte)(crc >> 8), (byte)crc];
-    }
-
-    private static uint Crc32(byte[] data)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in data)
+        using var dir = new TempFolder();
+        foreach (string name in new[] { "b.tif", "a.png", "C.jpg", "notes.txt", ".half-written.tmp.png", "d.TIFF" })
         {
-            crc ^= b;
-            for (int k = 0; k < 8; k++)
+            File.WriteAllBytes(dir.File(name), [1]);
+        }
+
+        Directory.CreateDirectory(dir.File("sub.png"));
+
+        Assert.Equal(new[] { "C.jpg", "a.png", "b.tif", "d.TIFF" }, ImageFile.ListImages(dir.Path).Select(Path.GetFileName));
+        Assert.Equal(36, ImageFile.ListImages(TestData.DsbTrainImages).Count);
+    }
+
+    /// <summary>Writes <paramref name="image"/> (RGB planes) with OpenCV's encoder, which takes BGR.</summary>
+    internal static unsafe void WriteWithOpenCv(string path, Image image, MatType type)
+    {
+        int channels = image.Channels;
+        using var mat = new Mat(image.Height, image.Width, MatType.CV_32FC(channels));
+        var dst = new Span<float>(mat.DataPointer, image.Data.Length);
+        for (int c = 0; c < channels; c++)
+        {
+            int cv = channels is 3 or 4 && c is 0 or 2 ? 2 - c : c;
+            ReadOnlySpan<float> plane = image.Plane(c);
+            for (int i = 0; i < plane.Length; i++)
             {
-                crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
+                dst[(i * channels) + cv] = plane[i];
             }
         }
 
-        return ~crc;
+        using var typed = new Mat();
+        mat.ConvertTo(typed, type);
+        Assert.True(Cv2.ImWrite(path, typed), $"OpenCV could not write {path}");
     }
 }

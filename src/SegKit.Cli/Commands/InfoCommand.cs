@@ -35,11 +35,11 @@ internal static class InfoCommand
         else
         {
             ImageFileInfo info = ImageFile.Describe(path);
-            lines.Add(("format", info.Format));
+            lines.Add(("format", info.Format.ToString().ToUpperInvariant()));
             lines.Add(("size", $"{info.Width} x {info.Height} (width x height)"));
             lines.Add(("channels", info.Channels.ToString(CultureInfo.InvariantCulture)));
-            lines.Add(("sample type", info.SampleType));
-            lines.Add(("pages", info.Pages.ToString(CultureInfo.InvariantCulture)));
+            lines.Add(("sample type", info.SampleType.ToString().ToLowerInvariant()));
+            lines.Add(("pages", info.PageCount.ToString(CultureInfo.InvariantCulture)));
             var image = ImageFile.Read(path);
             AddRange(lines, Array.ConvertAll(image.Buffer, v => (double)v));
         }
