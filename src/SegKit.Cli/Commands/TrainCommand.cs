@@ -90,11 +90,16 @@ internal static class TrainCommand
         var train = SegmentationDataset.Load(trainDir, options.Kind, options.Channels);
         var val = valDir is null ? null : SegmentationDataset.Load(valDir, options.Kind, options.Channels);
         console.Error.WriteLine($"{train.Count} training image(s){(val is null ? string.Empty : $", {val.Count} validation image(s)")}; median object diameter {train.MedianDiameter?.ToString("0.0", CultureInfo.InvariantCulture) ?? "n/a"} px");
-        var trainer = new Trainer(options, outDir, new EpochPrinter(console.Error, options.Epochs));
+        var trainer = new Trainer(options, outDir, new EpochPrinter(console.Error, options.Epochs), console.Interactive ? new StepPrinter(console.Error) : null);
         // Ctrl+C finishes and saves the epoch in progress instead of killing the run mid-write.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
+            if (stop.IsCancellationRequested)
+            {
+                return; // a second Ctrl+C ends the process as usual
+            }
+
             e.Cancel = true;
             stop.Cancel();
             console.Error.WriteLine("stopping after this epoch (Ctrl+C again to kill)...");
@@ -168,6 +173,22 @@ internal static class TrainCommand
         catch (FormatException)
         {
             throw new CliUsageException($"{option} takes comma-separated whole numbers, not '{text}'");
+        }
+    }
+
+    /// <summary>On a terminal, one line per epoch that fills in step by step (carriage return, no scrolling).</summary>
+    private sealed class StepPrinter(TextWriter writer) : IProgress<StepReport>
+    {
+        public void Report(StepReport value)
+        {
+            int filled = value.Step * 30 / value.Steps;
+            writer.Write(string.Create(CultureInfo.InvariantCulture, $"\repoch {value.Epoch} [{new string('#', filled)}{new string('.', 30 - filled)}] step {value.Step}/{value.Steps}  loss {value.Loss:0.0000}   "));
+            if (value.Step == value.Steps)
+            {
+                writer.Write('\r');
+                writer.Write(new string(' ', 80));
+                writer.Write('\r');
+            }
         }
     }
 

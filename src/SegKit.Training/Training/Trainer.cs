@@ -31,8 +31,9 @@ public sealed class Trainer
     private readonly TrainerOptions _options;
     private readonly string _folder;
     private readonly IProgress<EpochReport>? _progress;
+    private readonly IProgress<StepReport>? _steps;
 
-    public Trainer(TrainerOptions options, string outputFolder, IProgress<EpochReport>? progress = null)
+    public Trainer(TrainerOptions options, string outputFolder, IProgress<EpochReport>? progress = null, IProgress<StepReport>? steps = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(outputFolder);
@@ -40,6 +41,7 @@ public sealed class Trainer
         _options = options;
         _folder = outputFolder;
         _progress = progress;
+        _steps = steps;
     }
 
     public string MetricName => _options.Kind == ModelKind.Cellpose ? "AP@0.5" : "foreground IoU";
@@ -134,6 +136,7 @@ public sealed class Trainer
         random.Shuffle(order);
         double total = 0;
         int steps = 0;
+        int stepCount = (order.Length + _options.BatchSize - 1) / _options.BatchSize;
         for (int start = 0; start < order.Length; start += _options.BatchSize)
         {
             int[] batch = order[start..Math.Min(order.Length, start + _options.BatchSize)];
@@ -151,6 +154,7 @@ public sealed class Trainer
             optimizer.step();
             total += value;
             steps++;
+            _steps?.Report(new StepReport(epoch + 1, steps, stepCount, value));
         }
 
         return total / steps;
