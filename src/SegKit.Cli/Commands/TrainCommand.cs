@@ -109,7 +109,8 @@ internal static class TrainCommand
         {
             var result = trainer.Run(train, val, resume, stop.Token);
             console.Out.WriteLine($"checkpoints: {result.LastCheckpoint}{(result.BestCheckpoint is null ? string.Empty : $", {result.BestCheckpoint} (best {trainer.MetricName} {result.BestMetric:0.000} at epoch {result.BestEpoch})")}");
-            console.Out.WriteLine($"log: {result.Log}; plots: {Path.Combine(outDir, TrainingLog.LossPlotName)}, {Path.Combine(outDir, TrainingLog.ValidationPlotName)}");
+            string validationPlot = Path.Combine(outDir, TrainingLog.ValidationPlotName);
+            console.Out.WriteLine($"log: {result.Log}; plots: {Path.Combine(outDir, TrainingLog.LossPlotName)}{(File.Exists(validationPlot) ? $", {validationPlot}" : string.Empty)}");
             return ExitCodes.Success;
         }
         catch (OperationCanceledException)
