@@ -6,9 +6,7 @@ namespace SegKit.Core.Tests;
 /// <summary>Locates ../shared (real data and Cellpose fixtures) beside the repository, and loads fixture arrays.</summary>
 internal static class TestData
 {
-    private static readonly Lazy<string> Shared = new(FindShared);
-
-    public static string SharedRoot => Shared.Value;
+    public static string SharedRoot => SegKit.Testing.RepositoryLayout.Shared;
 
     public static string FixturesDir => Path.Combine(SharedRoot, "fixtures", "cellpose-v3");
 
@@ -28,24 +26,5 @@ internal static class TestData
         NpyArray a = Npy(name);
         Assert.Equal(2, a.Shape.Length);
         return new LabelImage(a.Shape[0], a.Shape[1], (int[])a.ToInt32().Clone());
-    }
-
-    private static string FindShared()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Toolkit.sln")))
-            {
-                string shared = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
-                if (Directory.Exists(Path.Combine(shared, "fixtures")))
-                {
-                    return shared;
-                }
-
-                throw new DirectoryNotFoundException($"the shared data folder is expected at {shared} (beside the repository)");
-            }
-        }
-
-        throw new DirectoryNotFoundException("could not find Toolkit.sln above the test binaries");
     }
 }

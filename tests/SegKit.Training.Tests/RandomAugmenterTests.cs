@@ -9,7 +9,7 @@ public class RandomAugmenterTests
 {
     private static TrainingSample RealSample()
     {
-        string fixtures = Path.Combine(Repo.Root, "..", "shared", "fixtures", "cellpose-v3");
+        string fixtures = SegKit.Testing.RepositoryLayout.Fixtures;
         var labelsArray = NpyFile.Read(Path.Combine(fixtures, "dsb_4be73d68.labels.npy"));
         var imageArray = NpyFile.Read(Path.Combine(fixtures, "norm_4be73d68.input.npy"));
         var labels = new LabelImage(256, 256, labelsArray.ToInt32());

@@ -54,7 +54,7 @@ public class TorchRuntimeTests
     public void Patching_is_idempotent_and_changes_only_the_flag()
     {
         string dir = Directory.CreateTempSubdirectory("segkit-torchfix-").FullName;
-        string source = Path.Combine(Repo.Root, "src", "SegKit.Training", "native", "libtorchsharp_fix.c");
+        string source = Path.Combine(SegKit.Testing.RepositoryLayout.Root, "src", "SegKit.Training", "native", "libtorchsharp_fix.c");
         string tool = Path.Combine(dir, "fix");
         Run("gcc", $"-O2 -o \"{tool}\" \"{source}\" -ldl");
         string copy = Path.Combine(dir, TorchRuntime.TorchSharpNativeFileName);

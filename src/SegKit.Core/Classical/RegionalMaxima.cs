@@ -104,27 +104,15 @@ public static class RegionalMaxima
             }
         }
 
+        Span<int> around = stackalloc int[8];
         while (queue.TryDequeue(out int p))
         {
-            int py = p / width;
-            int px = p % width;
-            for (int dy = -1; dy <= 1; dy++)
+            foreach (int q in around[..Neighbours(p, height, width, around)])
             {
-                for (int dx = -1; dx <= 1; dx++)
+                if (marker[q] < marker[p] && limit[q] != marker[q])
                 {
-                    int qy = py + dy;
-                    int qx = px + dx;
-                    if ((dy == 0 && dx == 0) || (uint)qy >= (uint)height || (uint)qx >= (uint)width)
-                    {
-                        continue;
-                    }
-
-                    int q = (qy * width) + qx;
-                    if (marker[q] < marker[p] && limit[q] != marker[q])
-                    {
-                        marker[q] = Math.Min(marker[p], limit[q]);
-                        queue.Enqueue(q);
-                    }
+                    marker[q] = Math.Min(marker[p], limit[q]);
+                    queue.Enqueue(q);
                 }
             }
         }
@@ -137,6 +125,7 @@ public static class RegionalMaxima
         var labels = new int[v.Length];
         var plateau = new List<int>();
         var stack = new Stack<int>();
+        Span<int> around = stackalloc int[8];
         int next = 0;
         for (int start = 0; start < v.Length; start++)
         {
@@ -153,29 +142,16 @@ public static class RegionalMaxima
             while (stack.TryPop(out int p))
             {
                 plateau.Add(p);
-                int py = p / width;
-                int px = p % width;
-                for (int dy = -1; dy <= 1; dy++)
+                foreach (int q in around[..Neighbours(p, height, width, around)])
                 {
-                    for (int dx = -1; dx <= 1; dx++)
+                    if (v[q] > level)
                     {
-                        int qy = py + dy;
-                        int qx = px + dx;
-                        if ((dy == 0 && dx == 0) || (uint)qy >= (uint)height || (uint)qx >= (uint)width)
-                        {
-                            continue;
-                        }
-
-                        int q = (qy * width) + qx;
-                        if (v[q] > level)
-                        {
-                            isMaximum = false;
-                        }
-                        else if (v[q] == level && !visited[q])
-                        {
-                            visited[q] = true;
-                            stack.Push(q);
-                        }
+                        isMaximum = false;
+                    }
+                    else if (v[q] == level && !visited[q])
+                    {
+                        visited[q] = true;
+                        stack.Push(q);
                     }
                 }
             }
@@ -191,5 +167,27 @@ public static class RegionalMaxima
         }
 
         return new LabelImage(height, width, labels).Renumber();
+    }
+
+    /// <summary>Writes the in-image 8-neighbours of pixel <paramref name="p"/> into <paramref name="into"/>; returns how many.</summary>
+    private static int Neighbours(int p, int height, int width, Span<int> into)
+    {
+        int py = p / width;
+        int px = p % width;
+        int n = 0;
+        for (int dy = -1; dy <= 1; dy++)
+        {
+            for (int dx = -1; dx <= 1; dx++)
+            {
+                int qy = py + dy;
+                int qx = px + dx;
+                if ((dy != 0 || dx != 0) && (uint)qy < (uint)height && (uint)qx < (uint)width)
+                {
+                    into[n++] = (qy * width) + qx;
+                }
+            }
+        }
+
+        return n;
     }
 }
