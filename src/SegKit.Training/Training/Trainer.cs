@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SegKit.Core;
-using SegKit.Core.Dynamics;
-using SegKit.Core.Flows;
 using SegKit.Core.Images;
 using SegKit.Core.Metrics;
+using SegKit.Core.Pipelines;
 using SegKit.Core.Targets;
 using SegKit.Core.Tiling;
-using SegKit.Core.Transforms;
 using SegKit.Training.Augmentation;
 using SegKit.Training.Data;
 using SegKit.Training.Losses;
@@ -256,23 +254,14 @@ public sealed class Trainer
         return DatasetEvaluation.Combine(results).Scores[0].AveragePrecision;
     }
 
-    /// <summary>
-    /// Cellpose inference on one item: rescale to the model diameter, tile and blend, follow the flows at that scale,
-    /// then bring the masks back to the item's size (nearest), as Cellpose does.
-    /// </summary>
-    private LabelImage SegmentCellpose(DatasetItem item, ITileNetwork network, TilingOptions tiling)
-    {
-        double scale = item.Diameter is double d ? _options.ModelDiameter / d : 1.0;
-        int h = item.Image.Height;
-        int w = item.Image.Width;
-        int sh = Math.Max(1, (int)Math.Round(h * scale));
-        int sw = Math.Max(1, (int)Math.Round(w * scale));
-        Image input = sh == h && sw == w ? item.Image : Resampling.Bilinear(item.Image, sh, sw);
-        Image output = TiledPrediction.Run(input, network, tiling);
-        var flows = new FlowField(sh, sw, output.Buffer[..(2 * sh * sw)]);
-        LabelImage masks = MaskReconstruction.Compute(flows, output.Plane(2).ToArray());
-        return sh == h && sw == w ? masks : Resampling.Nearest(masks, h, w);
-    }
+    private LabelImage SegmentCellpose(DatasetItem item, ITileNetwork network, TilingOptions tiling) =>
+        CellposePipeline.Run(item.Image, network, new CellposeSettings
+        {
+            ModelDiameter = _options.ModelDiameter,
+            Diameter = item.Diameter,
+            TileSize = tiling.TileSize,
+            BatchSize = tiling.BatchSize,
+        }).Masks;
 
     private double ValidateUNet(UNet net, SegmentationDataset validation)
     {

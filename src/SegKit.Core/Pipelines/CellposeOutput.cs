@@ -1,0 +1,10 @@
+using SegKit.Core.Flows;
+using SegKit.Core.Images;
+
+namespace SegKit.Core.Pipelines;
+
+/// <summary>
+/// What a Cellpose network run gives, at the image's own size: masks, the network's flows (5x unit flows, vectors
+/// scaled back with the image) and the cell-probability logits.
+/// </summary>
+public sealed record CellposeOutput(LabelImage Masks, FlowField Flows, float[] CellProbability);

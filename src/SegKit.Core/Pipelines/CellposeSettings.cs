@@ -1,0 +1,24 @@
+using SegKit.Core.Dynamics;
+
+namespace SegKit.Core.Pipelines;
+
+/// <summary>How a Cellpose-style network is run on one image: scale, tiling, test-time augmentation, dynamics.</summary>
+public sealed record CellposeSettings
+{
+    /// <summary>The object diameter (pixels) the network was trained at (Cellpose: 30; nuclei models 17).</summary>
+    public double ModelDiameter { get; init; } = 30;
+
+    /// <summary>The objects' diameter in this image; the image is rescaled by ModelDiameter / Diameter. Null: no rescaling.</summary>
+    public double? Diameter { get; init; }
+
+    public int TileSize { get; init; } = 224;
+
+    public double TileOverlap { get; init; } = 0.1;
+
+    public int BatchSize { get; init; } = 8;
+
+    /// <summary>Average each tile with its flipped versions (flow signs corrected).</summary>
+    public bool FlipAugmentation { get; init; }
+
+    public DynamicsOptions Dynamics { get; init; } = DynamicsOptions.Default;
+}

@@ -1,0 +1,65 @@
+using SegKit.Core.Flows;
+using SegKit.Core.Images;
+using SegKit.Core.Metrics;
+using SegKit.Core.Pipelines;
+using SegKit.Core.Tiling;
+
+namespace SegKit.Core.Tests.Pipelines;
+
+public class CellposePipelineTests
+{
+    /// <summary>The "image" holds a perfect network's output, so a pass-through network makes the pipeline an oracle.</summary>
+    private sealed class PassThrough : ITileNetwork
+    {
+        public int OutputChannels => 3;
+
+        public void Run(ReadOnlySpan<float> input, int count, int inputChannels, int tileSize, Span<float> output) =>
+            input.CopyTo(output);
+    }
+
+    private static (Image Input, LabelImage Truth) PerfectOutput(string fixtureCase)
+    {
+        LabelImage truth = TestData.Labels($"{fixtureCase}.labels.npy");
+        FlowField flows = MaskFlows.Compute(truth);
+        var input = new Image(3, truth.Height, truth.Width);
+        for (int i = 0; i < truth.PixelCount; i++)
+        {
+            input.Plane(0)[i] = 5 * flows.DY[i];
+            input.Plane(1)[i] = 5 * flows.DX[i];
+            input.Plane(2)[i] = truth.Buffer[i] > 0 ? 6f : -6f;
+        }
+
+        return (input, truth);
+    }
+
+    [Fact]
+    public void Tiles_blending_and_dynamics_recover_the_objects_from_a_perfect_network()
+    {
+        // 512x512: several overlapping 224 tiles, so blending is exercised.
+        var (input, truth) = PerfectOutput("stardist_512");
+        var output = CellposePipeline.Run(input, new PassThrough());
+        var ap = InstanceMetrics.Evaluate(truth, output.Masks, [0.5, 0.9]);
+        Assert.True(ap.Scores[0].AveragePrecision >= 0.99, ap.Scores[0].ToString());
+        Assert.True(ap.Scores[1].AveragePrecision >= 0.95, ap.Scores[1].ToString());
+        Assert.Equal(input.Plane(2).ToArray(), output.CellProbability);
+    }
+
+    [Fact]
+    public void Rescaling_to_the_model_diameter_and_back_keeps_the_objects()
+    {
+        var (input, truth) = PerfectOutput("dsb_4be73d68");
+        var output = CellposePipeline.Run(input, new PassThrough(), new CellposeSettings { ModelDiameter = 30, Diameter = 24 });
+        Assert.Equal((truth.Height, truth.Width), (output.Masks.Height, output.Masks.Width));
+        Assert.Equal(truth.PixelCount, output.CellProbability.Length);
+        var ap = InstanceMetrics.Evaluate(truth, output.Masks, [0.5]).Scores[0].AveragePrecision;
+        Assert.True(ap >= 0.9, $"AP@0.5 = {ap}");
+    }
+
+    [Fact]
+    public void Wrong_networks_and_diameters_are_rejected()
+    {
+        var input = new Image(2, 32, 32);
+        Assert.Throws<ArgumentException>(() => CellposePipeline.Run(input, new Tiling.IdentityNetwork(2)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CellposePipeline.Run(new Image(3, 8, 8), new PassThrough(), new CellposeSettings { Diameter = 0 }));
+    }
+}
