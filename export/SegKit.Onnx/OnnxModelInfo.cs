@@ -104,6 +104,8 @@ public sealed class OnnxModelInfo
             throw new InvalidDataException("no ir_version");
         if (!sawGraph)
             throw new InvalidDataException("no graph");
+        if (opsets.Count == 0)
+            throw new InvalidDataException("no opset_import (required since IR version 3)");
         return new OnnxModelInfo(irVersion.Value, producerName, producerVersion, opsets, inputs, outputs, metadata);
     }
 

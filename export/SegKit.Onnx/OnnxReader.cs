@@ -75,6 +75,8 @@ public static class OnnxReader
             throw new InvalidDataException("no ir_version");
         if (graph is null)
             throw new InvalidDataException("no graph");
+        if (opsets.Count == 0)
+            throw new InvalidDataException("no opset_import (required since IR version 3)");
         var model = new OnnxModel(graph)
         {
             IrVersion = irVersion.Value,

@@ -50,7 +50,6 @@ public static class OnnxWriter
         if (model.ModelVersion != 0)
             w.Int64(OnnxFields.Model.ModelVersion, model.ModelVersion);
         w.String(OnnxFields.Model.DocString, model.DocString);
-        w.Message(OnnxFields.Model.Graph, Graph(model.Graph));
         foreach (var opset in model.OpsetImports)
         {
             var o = new ProtoWriter();
@@ -65,6 +64,9 @@ public static class OnnxWriter
             e.String(OnnxFields.StringEntry.Value, entry.Value);
             w.Message(OnnxFields.Model.MetadataProps, e);
         }
+        // The graph goes last (protobuf allows any field order): metadata is then found before the weights, and
+        // every strict prefix of the file lacks the graph or cuts it, so a truncated file never reads as a model.
+        w.Message(OnnxFields.Model.Graph, Graph(model.Graph));
         return w;
     }
 
