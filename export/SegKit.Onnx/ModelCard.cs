@@ -61,7 +61,7 @@ public sealed record ModelCard
 
     public DateTimeOffset TrainedAt { get; init; }
 
-    /// <summary>Validation figures by name (e.g. "ap@0.5"); keys must not contain '=' or control characters.</summary>
+    /// <summary>Validation figures by name (e.g. "ap@0.5").</summary>
     public IReadOnlyDictionary<string, double> ValidationMetrics { get; init; } = new Dictionary<string, double>();
 
     public string SegKitVersion { get; init; } = "";

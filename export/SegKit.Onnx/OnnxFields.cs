@@ -73,6 +73,7 @@ internal static class OnnxFields
         public const int Name = 8;
         public const int RawData = 9;
         public const int DoubleData = 10;
+        public const int DataLocation = 14;
     }
 
     internal static class ValueInfo

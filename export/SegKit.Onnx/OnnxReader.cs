@@ -199,6 +199,10 @@ public static class OnnxReader
                 case OnnxFields.Tensor.Int64Data: r.ReadInt64s(int64s); break;
                 case OnnxFields.Tensor.Int32Data: r.ReadInt64s(int32s); break;
                 case OnnxFields.Tensor.DoubleData: r.ReadDoubles(doubles); break;
+                case OnnxFields.Tensor.DataLocation:
+                    if (OnnxMessages.Int64(r) != 0)
+                        throw new InvalidDataException($"tensor '{name}' keeps its data in an external file, which SegKit does not read");
+                    break;
                 default: r.SkipField(); break;
             }
         }

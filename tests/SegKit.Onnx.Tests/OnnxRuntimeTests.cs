@@ -57,6 +57,35 @@ public sealed class OnnxRuntimeTests
     }
 
     [Fact]
+    public void Float_string_floats_and_tensor_attributes_reach_the_runtime()
+    {
+        // Constant(value=tensor) + x -> LeakyRelu(alpha) -> Resize(nearest, asymmetric, floor) by Constant(value_floats).
+        var builder = new GraphBuilder("attributes");
+        var x = builder.Input("x", OnnxElementType.Float, "N", 1, 2, 2);
+        var shift = builder.Node("Constant", [], "shift", OnnxAttribute.Of("value", OnnxTensor.FromFloats("shift_value", [-1f], 1)));
+        var scales = builder.Node("Constant", [], "scales", OnnxAttribute.Of("value_floats", 1f, 1f, 2f, 2f));
+        var shifted = builder.Node("Add", [x, shift], "shifted");
+        var leaky = builder.Node("LeakyRelu", [shifted], "leaky", OnnxAttribute.Of("alpha", 0.25f));
+        builder.Node(
+            "Resize",
+            [leaky, "", scales],
+            "y",
+            OnnxAttribute.Of("mode", "nearest"),
+            OnnxAttribute.Of("coordinate_transformation_mode", "asymmetric"),
+            OnnxAttribute.Of("nearest_mode", "floor"));
+        builder.Output("y", OnnxElementType.Float, "N", 1, 4, 4);
+
+        using var session = new InferenceSession(OnnxWriter.ToBytes(builder.ToModel()));
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("x", new DenseTensor<float>(new float[] { 3, -1, 0, 5 }, [1, 1, 2, 2]))]);
+        var y = results.Single().AsTensor<float>().ToArray();
+
+        // x - 1 = [2, -2, -1, 4]; LeakyRelu(0.25) = [2, -0.5, -0.25, 4]; each value repeated into a 2x2 block.
+        Assert.Equal(
+            [2, 2, -0.5f, -0.5f, 2, 2, -0.5f, -0.5f, -0.25f, -0.25f, 4, 4, -0.25f, -0.25f, 4, 4],
+            y);
+    }
+
+    [Fact]
     public void Runtime_sees_the_metadata_written_into_the_file()
     {
         var builder = new GraphBuilder("identity");
