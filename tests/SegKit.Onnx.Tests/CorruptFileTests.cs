@@ -33,6 +33,7 @@ public sealed class CorruptFileTests
 
         Assert.Contains("runs past the end", e.Message);
         Assert.Contains(path, e.Message);
+        File.Delete(path);
     }
 
     [Theory]
