@@ -1,0 +1,205 @@
+using System.Globalization;
+
+namespace SegKit.Onnx;
+
+/// <summary>
+/// What a segmentation model needs to be used correctly and what it was trained on, stored in the ONNX file's
+/// metadata_props under keys prefixed "segkit." (see the README for the list). A model without the
+/// "segkit.card_version" key has no card: <see cref="FromMetadata"/> returns null and <see cref="ReadFile"/>
+/// refuses it as "not a SegKit segmentation model".
+/// </summary>
+public sealed record ModelCard
+{
+    public const string Prefix = "segkit.";
+    public const string VersionKey = "segkit.card_version";
+
+    /// <summary>The card layout this code writes and reads.</summary>
+    public const int CurrentVersion = 1;
+
+    private const string KindKey = "segkit.kind";
+    private const string ChannelsKey = "segkit.input.channels";
+    private const string ChannelKeyPrefix = "segkit.input.channel.";
+    private const string LowPercentileKey = "segkit.normalize.low_percentile";
+    private const string HighPercentileKey = "segkit.normalize.high_percentile";
+    private const string DiameterKey = "segkit.cellpose.diameter";
+    private const string ClassesKey = "segkit.unet.classes";
+    private const string ClassKeyPrefix = "segkit.unet.class.";
+    private const string TileSizeKey = "segkit.tile.size";
+    private const string HaloKey = "segkit.tile.halo";
+    private const string TrainingDataKey = "segkit.training.data";
+    private const string TrainingStepsKey = "segkit.training.steps";
+    private const string TrainingDateKey = "segkit.training.date";
+    private const string MetricKeyPrefix = "segkit.metric.";
+    private const string SegKitVersionKey = "segkit.version";
+
+    public SegmentationModelKind Kind { get; init; }
+
+    /// <summary>What each input channel holds, in order (e.g. "cytoplasm", "nucleus"); the count is the channel count.</summary>
+    public IReadOnlyList<string> InputChannels { get; init; } = [];
+
+    /// <summary>Percentile mapped to 0 by the input normalisation (1 in Cellpose).</summary>
+    public double LowPercentile { get; init; } = 1;
+
+    /// <summary>Percentile mapped to 1 by the input normalisation (99 in Cellpose).</summary>
+    public double HighPercentile { get; init; } = 99;
+
+    /// <summary>Cellpose only: the object diameter in pixels the network was trained at (30 for cyto3).</summary>
+    public double? Diameter { get; init; }
+
+    /// <summary>U-Net only: the class names, index 0 first (usually "background").</summary>
+    public IReadOnlyList<string>? Classes { get; init; }
+
+    /// <summary>Side of the square tiles the network runs on, in pixels.</summary>
+    public int TileSize { get; init; }
+
+    /// <summary>Pixels at each tile border that are context, not output (overlap with the neighbours).</summary>
+    public int Halo { get; init; }
+
+    public string TrainingData { get; init; } = "";
+
+    public long TrainingSteps { get; init; }
+
+    public DateTimeOffset TrainedAt { get; init; }
+
+    /// <summary>Validation figures by name (e.g. "ap@0.5").</summary>
+    public IReadOnlyDictionary<string, double> ValidationMetrics { get; init; } = new Dictionary<string, double>();
+
+    public string SegKitVersion { get; init; } = "";
+
+    /// <summary>The metadata_props entries for this card; checks the card first.</summary>
+    public Dictionary<string, string> ToMetadata()
+    {
+        var problem = Problem();
+        if (problem is not null)
+            throw new ArgumentException($"Model card is not valid: {problem}.", nameof(ModelCard));
+        var m = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [VersionKey] = Text(CurrentVersion),
+            [KindKey] = Kind == SegmentationModelKind.Cellpose ? "cellpose" : "unet",
+            [ChannelsKey] = Text(InputChannels.Count),
+        };
+        for (var i = 0; i < InputChannels.Count; i++)
+            m[ChannelKeyPrefix + Text(i)] = InputChannels[i];
+        m[LowPercentileKey] = Text(LowPercentile);
+        m[HighPercentileKey] = Text(HighPercentile);
+        if (Diameter is double diameter)
+            m[DiameterKey] = Text(diameter);
+        if (Classes is not null)
+        {
+            m[ClassesKey] = Text(Classes.Count);
+            for (var i = 0; i < Classes.Count; i++)
+                m[ClassKeyPrefix + Text(i)] = Classes[i];
+        }
+        m[TileSizeKey] = Text(TileSize);
+        m[HaloKey] = Text(Halo);
+        m[TrainingDataKey] = TrainingData;
+        m[TrainingStepsKey] = Text(TrainingSteps);
+        m[TrainingDateKey] = TrainedAt.ToString("O", CultureInfo.InvariantCulture);
+        foreach (var metric in ValidationMetrics.OrderBy(e => e.Key, StringComparer.Ordinal))
+            m[MetricKeyPrefix + metric.Key] = Text(metric.Value);
+        m[SegKitVersionKey] = SegKitVersion;
+        return m;
+    }
+
+    /// <summary>
+    /// Reads the card from metadata_props; null when there is none (no "segkit.card_version").
+    /// A card that is present but damaged or of a newer version raises <see cref="OnnxFormatException"/>.
+    /// </summary>
+    /// <param name="sourceName">Named in error messages; the model's path when there is one.</param>
+    public static ModelCard? FromMetadata(IReadOnlyDictionary<string, string> metadata, string? sourceName = null)
+    {
+        if (metadata is null)
+            throw new ArgumentNullException(nameof(metadata));
+        if (!metadata.TryGetValue(VersionKey, out var versionText))
+            return null;
+        var reader = new CardReader(metadata, sourceName);
+        var version = reader.Int(VersionKey);
+        if (version != CurrentVersion)
+            throw reader.Fail($"model card version {versionText} is not supported (this SegKit reads version {CurrentVersion})");
+        var kind = reader.Required(KindKey) switch
+        {
+            "cellpose" => SegmentationModelKind.Cellpose,
+            "unet" => SegmentationModelKind.UNet,
+            var other => throw reader.Fail($"{KindKey} is '{other}', expected 'cellpose' or 'unet'"),
+        };
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var entry in metadata.Where(e => e.Key.StartsWith(MetricKeyPrefix, StringComparison.Ordinal)))
+            metrics[entry.Key.Substring(MetricKeyPrefix.Length)] = reader.Double(entry.Key);
+        var card = new ModelCard
+        {
+            Kind = kind,
+            InputChannels = reader.List(ChannelsKey, ChannelKeyPrefix),
+            LowPercentile = reader.Double(LowPercentileKey),
+            HighPercentile = reader.Double(HighPercentileKey),
+            Diameter = metadata.ContainsKey(DiameterKey) ? reader.Double(DiameterKey) : null,
+            Classes = metadata.ContainsKey(ClassesKey) ? reader.List(ClassesKey, ClassKeyPrefix) : null,
+            TileSize = reader.Int(TileSizeKey),
+            Halo = reader.Int(HaloKey),
+            TrainingData = reader.Required(TrainingDataKey),
+            TrainingSteps = reader.Long(TrainingStepsKey),
+            TrainedAt = reader.Date(TrainingDateKey),
+            ValidationMetrics = metrics,
+            SegKitVersion = reader.Required(SegKitVersionKey),
+        };
+        var problem = card.Problem();
+        if (problem is not null)
+            throw reader.Fail($"model card is not valid: {problem}");
+        return card;
+    }
+
+    /// <summary>Reads the card of an ONNX file without loading its weights.</summary>
+    /// <exception cref="OnnxFormatException">The file is not ONNX, or is ONNX without a SegKit model card.</exception>
+    public static ModelCard ReadFile(string path)
+    {
+        var info = OnnxModelInfo.Read(path);
+        return FromMetadata(info.Metadata, path)
+            ?? throw new OnnxFormatException(path, $"an ONNX model without a SegKit model card (no '{VersionKey}' in metadata_props): not a SegKit segmentation model");
+    }
+
+    public bool Equals(ModelCard? other) =>
+        other is not null
+        && Kind == other.Kind
+        && InputChannels.SequenceEqual(other.InputChannels)
+        && LowPercentile.Equals(other.LowPercentile)
+        && HighPercentile.Equals(other.HighPercentile)
+        && Nullable.Equals(Diameter, other.Diameter)
+        && (Classes is null ? other.Classes is null : other.Classes is not null && Classes.SequenceEqual(other.Classes))
+        && TileSize == other.TileSize
+        && Halo == other.Halo
+        && TrainingData == other.TrainingData
+        && TrainingSteps == other.TrainingSteps
+        && TrainedAt.Equals(other.TrainedAt)
+        && TrainedAt.Offset == other.TrainedAt.Offset
+        && ValidationMetrics.Count == other.ValidationMetrics.Count
+        && ValidationMetrics.All(e => other.ValidationMetrics.TryGetValue(e.Key, out var v) && v.Equals(e.Value))
+        && SegKitVersion == other.SegKitVersion;
+
+    public override int GetHashCode() => (Kind, InputChannels.Count, TileSize, Halo, TrainingSteps, SegKitVersion).GetHashCode();
+
+    private string? Problem()
+    {
+        if (InputChannels.Count == 0)
+            return "no input channels";
+        if (!(LowPercentile >= 0 && LowPercentile < HighPercentile && HighPercentile <= 100))
+            return $"normalisation percentiles {LowPercentile}..{HighPercentile} are not 0 <= low < high <= 100";
+        if (Kind == SegmentationModelKind.Cellpose && !(Diameter > 0))
+            return "a Cellpose model needs a positive diameter";
+        if (Kind == SegmentationModelKind.Cellpose && Classes is not null)
+            return "a Cellpose model has no classes";
+        if (Kind == SegmentationModelKind.UNet && (Classes is null || Classes.Count < 2))
+            return "a U-Net model needs at least two classes";
+        if (Kind == SegmentationModelKind.UNet && Diameter is not null)
+            return "a U-Net model has no diameter";
+        if (TileSize <= 0 || Halo < 0 || 2 * Halo >= TileSize)
+            return $"tile size {TileSize} with halo {Halo} leaves no output";
+        if (TrainingSteps < 0)
+            return "negative training steps";
+        if (ValidationMetrics.Keys.Any(k => k.Length == 0))
+            return "a validation metric without a name";
+        return null;
+    }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,100 @@
+namespace SegKit.Onnx.Tests;
+
+public sealed class ModelCardTests
+{
+    [Fact]
+    public void Cellpose_card_round_trips_through_metadata()
+    {
+        var card = SampleModels.CellposeCard();
+
+        var metadata = card.ToMetadata();
+
+        Assert.Equal("1", metadata[ModelCard.VersionKey]);
+        Assert.Equal("30", metadata["segkit.cellpose.diameter"]);
+        Assert.Equal("nucleus", metadata["segkit.input.channel.1"]);
+        Assert.Equal("2026-11-24T15:30:07.1230000+01:00", metadata["segkit.training.date"]);
+        Assert.All(metadata.Keys, k => Assert.StartsWith(ModelCard.Prefix, k));
+        var read = ModelCard.FromMetadata(metadata);
+        Assert.Equal(card, read);
+        Assert.Equal(0.1 + 0.2, read!.ValidationMetrics["ap@0.75"]);
+    }
+
+    [Fact]
+    public void UNet_card_round_trips_through_a_file_without_loading_weights()
+    {
+        var card = SampleModels.CellposeCard() with
+        {
+            Kind = SegmentationModelKind.UNet,
+            Diameter = null,
+            Classes = ["background", "cell", "border"],
+            InputChannels = ["phase contrast"],
+            LowPercentile = 0.5,
+            HighPercentile = 99.8,
+            ValidationMetrics = new Dictionary<string, double>(),
+        };
+        var builder = new GraphBuilder("unet");
+        builder.Node("Identity", [builder.Input("x", OnnxElementType.Float, "N", 1, "H", "W")], "y");
+        builder.Output("y", OnnxElementType.Float, "N", 1, "H", "W");
+        var path = SampleModels.TempPath("unet.onnx");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+
+        OnnxWriter.WriteFile(path, builder.ToModel(card.ToMetadata()));
+
+        Assert.Equal(card, ModelCard.ReadFile(path));
+        Assert.NotEqual(SampleModels.CellposeCard(), ModelCard.ReadFile(path));
+    }
+
+    [Fact]
+    public void Metadata_without_a_card_gives_null_and_a_file_without_one_is_not_a_segmentation_model()
+    {
+        Assert.Null(ModelCard.FromMetadata(new Dictionary<string, string> { ["author"] = "someone" }));
+        var builder = new GraphBuilder("plain");
+        builder.Node("Identity", [builder.Input("x", OnnxElementType.Float, 3)], "y");
+        builder.Output("y", OnnxElementType.Float, 3);
+        var path = SampleModels.TempPath("plain.onnx");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        OnnxWriter.WriteFile(path, builder.ToModel());
+
+        var e = Assert.Throws<OnnxFormatException>(() => ModelCard.ReadFile(path));
+
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains("not a SegKit segmentation model", e.Message);
+    }
+
+    [Theory]
+    [InlineData("segkit.kind", "mask-rcnn", "expected 'cellpose' or 'unet'")]
+    [InlineData("segkit.card_version", "2", "version 2 is not supported")]
+    [InlineData("segkit.tile.size", "two hundred", "'segkit.tile.size' is 'two hundred', not an integer")]
+    [InlineData("segkit.tile.halo", "112", "leaves no output")]
+    [InlineData("segkit.normalize.low_percentile", "99.5", "percentiles")]
+    [InlineData("segkit.cellpose.diameter", "-1", "positive diameter")]
+    [InlineData("segkit.input.channels", "3", "lacks 'segkit.input.channel.2'")]
+    [InlineData("segkit.training.date", "yesterday", "not an ISO 8601 date")]
+    public void A_damaged_card_is_refused_naming_the_source_and_the_key(string key, string value, string expected)
+    {
+        var metadata = SampleModels.CellposeCard().ToMetadata();
+        metadata[key] = value;
+
+        var e = Assert.Throws<OnnxFormatException>(() => ModelCard.FromMetadata(metadata, "model.onnx"));
+
+        Assert.Equal("model.onnx", e.FilePath);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void A_card_missing_a_required_key_is_refused()
+    {
+        var metadata = SampleModels.CellposeCard().ToMetadata();
+        metadata.Remove("segkit.version");
+
+        Assert.Contains("lacks 'segkit.version'", Assert.Throws<OnnxFormatException>(() => ModelCard.FromMetadata(metadata)).Message);
+    }
+
+    [Fact]
+    public void An_invalid_card_cannot_be_written()
+    {
+        var card = SampleModels.CellposeCard() with { Classes = ["background", "cell"] };
+
+        Assert.Contains("no classes", Assert.Throws<ArgumentException>(() => card.ToMetadata()).Message);
+    }
+}
