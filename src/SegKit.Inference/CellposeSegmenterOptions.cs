@@ -1,0 +1,24 @@
+using SegKit.Core.Dynamics;
+using SegKit.Core.Images;
+
+namespace SegKit.Inference;
+
+/// <summary>How a Cellpose model is applied; the model's own settings (diameter, channels) come from its card.</summary>
+public sealed record CellposeSegmenterOptions
+{
+    public ChannelSelection Channels { get; init; } = ChannelSelection.Gray;
+
+    /// <summary>The model's training diameter in pixels.</summary>
+    public double ModelDiameter { get; init; } = 30;
+
+    /// <summary>The objects' diameter in the images; null uses the model diameter (no rescaling).</summary>
+    public double? Diameter { get; init; }
+
+    public int TileSize { get; init; } = 224;
+
+    public int BatchSize { get; init; } = 8;
+
+    public bool FlipAugmentation { get; init; }
+
+    public DynamicsOptions Dynamics { get; init; } = DynamicsOptions.Default;
+}

@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Logging;
+using SegKit.Onnx;
+
+namespace SegKit.Inference.Tests;
+
+public class OnnxTileNetworkTests
+{
+    /// <summary>A 1x1 convolution from 2 to 3 channels with dynamic batch, height and width, written by SegKit.Onnx.</summary>
+    private static byte[] PointwiseModel(float[] weights, float[] bias)
+    {
+        var g = new GraphBuilder("pointwise");
+        g.Input("x", OnnxElementType.Float, "N", 2, "H", "W");
+        g.Initializer("w", weights, 3, 2, 1, 1);
+        g.Initializer("b", bias, 3);
+        g.Node("Conv", ["x", "w", "b"], ["y"]);
+        g.Output("y", OnnxElementType.Float, "N", 3, "H", "W");
+        return OnnxWriter.ToBytes(g.ToModel());
+    }
+
+    [Fact]
+    public void Runs_batches_of_tiles_through_onnx_runtime()
+    {
+        float[] w = [1, 0, 0, 1, 0.5f, -2];
+        float[] b = [0, 0, 1];
+        using var session = OnnxSessions.Open(PointwiseModel(w, b), "pointwise", intraOpThreads: 2);
+        var network = new OnnxTileNetwork(session, 3);
+        const int t = 4;
+        var input = new float[2 * 2 * t * t];
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = i * 0.1f;
+        }
+
+        var output = new float[2 * 3 * t * t];
+        network.Run(input, 2, 2, t, output);
+        for (int n = 0; n < 2; n++)
+        {
+            for (int p = 0; p < t * t; p++)
+            {
+                float a = input[(((n * 2) + 0) * t * t) + p];
+                float c = input[(((n * 2) + 1) * t * t) + p];
+                Assert.Equal(a, output[(((n * 3) + 0) * t * t) + p], 5);
+                Assert.Equal(c, output[(((n * 3) + 1) * t * t) + p], 5);
+                Assert.Equal((0.5f * a) - (2 * c) + 1, output[(((n * 3) + 2) * t * t) + p], 4);
+            }
+        }
+    }
+
+    [Fact]
+    public void Asking_for_cuda_without_it_falls_back_to_the_cpu_with_one_warning()
+    {
+        var logger = new ListLogger();
+        using var session = OnnxSessions.Open(PointwiseModel([1, 0, 0, 1, 0, 0], [0, 0, 0]), "pointwise", ExecutionDevice.Cuda, logger: logger);
+        if (OnnxSessions.CudaAvailable())
+        {
+            Assert.Empty(logger.Warnings);
+        }
+        else
+        {
+            Assert.Single(logger.Warnings);
+            Assert.Contains("running on the CPU", logger.Warnings[0]);
+        }
+
+        var output = new float[3 * 4];
+        new OnnxTileNetwork(session, 3).Run(new float[2 * 4], 1, 2, 2, output);
+        Assert.All(output, v => Assert.Equal(0f, v));
+    }
+
+    private sealed class ListLogger : ILogger
+    {
+        public List<string> Warnings { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel == LogLevel.Warning)
+            {
+                Warnings.Add(formatter(state, exception));
+            }
+        }
+    }
+}
