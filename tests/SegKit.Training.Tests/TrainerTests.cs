@@ -4,6 +4,8 @@ using SegKit.Training.Models;
 using SegKit.Training.Training;
 using TorchSharp;
 
+using SegKit.Testing;
+
 namespace SegKit.Training.Tests;
 
 public class TrainerTests

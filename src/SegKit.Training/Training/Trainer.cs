@@ -82,7 +82,7 @@ public sealed class Trainer
         }
 
         double[] schedule = LearningRateSchedule.Build(_options.LearningRate, _options.Epochs);
-        string optionsJson = JsonSerializer.Serialize(new { _options.Kind, _options.Epochs, _options.BatchSize, _options.PatchSize, _options.LearningRate, _options.Seed, Widths = _options.Cellpose.Widths });
+        string optionsJson = JsonSerializer.Serialize(_options);
         for (int epoch = startEpoch; epoch < _options.Epochs; epoch++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -116,9 +116,32 @@ public sealed class Trainer
     }
 
     /// <summary>Builds the network the options describe (weights drawn from torch's generator).</summary>
-    public nn.Module CreateModel() => _options.Kind == ModelKind.Cellpose
-        ? new CellposeNet(_options.Cellpose with { InputChannels = 2, OutputChannels = 3 })
-        : new UNet(_options.UNet with { InputChannels = 1, Classes = 2 });
+    public nn.Module CreateModel() => CreateModel(_options);
+
+    /// <summary>The trained network stored in a checkpoint, in evaluation mode, with the options it was trained with.</summary>
+    public static (nn.Module Model, TrainerOptions Options, Checkpoint Header) LoadModel(string checkpointPath)
+    {
+        TorchRuntime.EnsureLoaded();
+        Checkpoint header = Checkpoint.ReadHeader(checkpointPath);
+        TrainerOptions options;
+        try
+        {
+            options = JsonSerializer.Deserialize<TrainerOptions>(header.OptionsJson) ?? throw new JsonException("empty options");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidImageException($"checkpoint options are unreadable ({e.Message})", checkpointPath, e);
+        }
+
+        nn.Module model = CreateModel(options);
+        Checkpoint.Load(checkpointPath, model, null);
+        model.eval();
+        return (model, options, header);
+    }
+
+    private static nn.Module CreateModel(TrainerOptions options) => options.Kind == ModelKind.Cellpose
+        ? new CellposeNet(options.Cellpose with { InputChannels = 2, OutputChannels = 3 })
+        : new UNet(options.UNet with { InputChannels = 1, Classes = 2 });
 
     private optim.Optimizer CreateOptimizer(nn.Module model) => _options.Optimizer == OptimizerKind.AdamW
         ? optim.AdamW(model.parameters(), lr: _options.LearningRate, weight_decay: _options.WeightDecay)

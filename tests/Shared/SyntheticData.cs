@@ -1,7 +1,7 @@
 using SegKit.Core.Images;
 using SegKit.Imaging;
 
-namespace SegKit.Training.Tests;
+namespace SegKit.Testing;
 
 /// <summary>Small synthetic nuclei (bright noisy discs, some touching) written as PNG image/mask folders.</summary>
 internal static class SyntheticData
