@@ -20,6 +20,7 @@ internal static class SegKitCommand
         root.Subcommands.Add(FlowsCommand.Create(console));
         root.Subcommands.Add(MasksCommand.Create(console));
         root.Subcommands.Add(TrainCommand.Create(console));
+        root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(InfoCommand.Create(console));
 
         ParseResult parsed = root.Parse(args);

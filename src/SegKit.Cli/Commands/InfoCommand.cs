@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SegKit.Core.IO;
+using SegKit.Onnx;
 using SegKit.Imaging;
 
 namespace SegKit.Cli.Commands;
@@ -10,7 +11,7 @@ internal static class InfoCommand
 {
     public static Command Create(CliConsole console)
     {
-        var file = new Argument<string>("file") { Description = "An image (PNG, TIFF, JPEG) or a NumPy .npy array." };
+        var file = new Argument<string>("file") { Description = "An image (PNG, TIFF, JPEG), a NumPy .npy array or an ONNX model." };
         var command = new Command("info", "Describe an image or array file: size, channels, sample type, pages, value range.") { file };
         command.SetAction(result => Execute(console, result.GetValue(file)!));
         return command;
@@ -24,7 +25,11 @@ internal static class InfoCommand
         }
 
         var lines = new List<(string Key, string Value)> { ("file", path) };
-        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+        if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            DescribeModel(path, lines);
+        }
+        else if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
             NpyArray array = NpyFile.Read(path);
             lines.Add(("format", "NumPy .npy"));
@@ -52,6 +57,60 @@ internal static class InfoCommand
 
         return ExitCodes.Success;
     }
+
+    private static void DescribeModel(string path, List<(string, string)> lines)
+    {
+        OnnxModelInfo info;
+        try
+        {
+            info = OnnxModelInfo.Read(path);
+        }
+        catch (OnnxFormatException e)
+        {
+            throw new SegKit.Inference.ModelLoadException(e.Message, null, e);
+        }
+
+        lines.Add(("format", $"ONNX (IR {info.IrVersion}, opset {string.Join(", ", info.OpsetImports.Select(o => $"{(o.Domain.Length == 0 ? "ai.onnx" : o.Domain)} {o.Version}"))})"));
+        lines.Add(("size", $"{new FileInfo(path).Length / 1e6:0.0} MB"));
+        lines.Add(("producer", $"{info.ProducerName} {info.ProducerVersion}".Trim()));
+        foreach (var input in info.Inputs)
+        {
+            lines.Add(("input", Describe(input)));
+        }
+
+        foreach (var output in info.Outputs)
+        {
+            lines.Add(("output", Describe(output)));
+        }
+
+        ModelCard? card = ModelCard.FromMetadata(info.Metadata, path);
+        if (card is null)
+        {
+            lines.Add(("card", "none (not exported by SegKit; segkit segment needs a card)"));
+            return;
+        }
+
+        lines.Add(("kind", card.Kind.ToString()));
+        lines.Add(("channels", string.Join(", ", card.InputChannels)));
+        lines.Add(("normalisation", string.Create(CultureInfo.InvariantCulture, $"percentiles {card.LowPercentile} .. {card.HighPercentile}")));
+        if (card.Diameter is double d)
+        {
+            lines.Add(("diameter", string.Create(CultureInfo.InvariantCulture, $"{d} px")));
+        }
+
+        lines.Add(("tile", $"{card.TileSize} (halo {card.Halo})"));
+        lines.Add(("training", card.TrainingData));
+        lines.Add(("trained", card.TrainedAt.ToString("u", CultureInfo.InvariantCulture)));
+        foreach (var metric in card.ValidationMetrics)
+        {
+            lines.Add(("validation", string.Create(CultureInfo.InvariantCulture, $"{metric.Key} = {metric.Value:0.000}")));
+        }
+
+        lines.Add(("segkit", card.SegKitVersion));
+    }
+
+    private static string Describe(OnnxValueInfo value) =>
+        $"{value.Name} {value.ElementType} [{(value.Shape is null ? "?" : string.Join(", ", value.Shape))}]";
 
     private static void AddRange(List<(string, string)> lines, double[] values)
     {

@@ -3,6 +3,7 @@ using SegKit.Core;
 using SegKit.Core.Classical;
 using SegKit.Core.Images;
 using SegKit.Imaging;
+using SegKit.Inference;
 
 namespace SegKit.Cli.Commands;
 
@@ -24,10 +25,15 @@ internal static class SegmentCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Recompute images whose outputs already exist (by default they are skipped)." };
         var minSize = new Option<int>("--min-size") { DefaultValueFactory = _ => new ClassicalOptions().MinSize, Description = "Remove objects smaller than this many pixels." };
         var sigma = new Option<double>("--sigma") { DefaultValueFactory = _ => new ClassicalOptions().Sigma, Description = "Gaussian smoothing before thresholding, in pixels (0 = none)." };
+        var model = new Option<string?>("--model") { Description = "An ONNX model exported by segkit export (its card says how to run it); replaces --method." };
+        var diameter = new Option<double?>("--diameter") { Description = "Object diameter in the images, in pixels (model only; default: the model's own, no rescaling)." };
+        var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu", Description = "cpu, or cuda (falls back to the CPU with a warning when CUDA is not available)." };
+        device.AcceptOnlyFromAmong("cpu", "cuda");
+        var augment = new Option<bool>("--augment") { Description = "Average each tile with its flipped versions (model only; slower, a little more accurate)." };
 
         var command = new Command("segment", "Segment nuclei or cells in images; writes <name>_masks.tif, <name>_overlay.png and <name>_objects.csv per image.")
         {
-            inputs, output, method, overwrite, minSize, sigma,
+            inputs, output, method, overwrite, minSize, sigma, model, diameter, device, augment,
         };
         command.SetAction(result =>
         {
@@ -41,13 +47,26 @@ internal static class SegmentCommand
                 throw new CliUsageException("--sigma must be within 0..50");
             }
 
-            var options = new ClassicalOptions { MinSize = result.GetValue(minSize), Sigma = result.GetValue(sigma) };
-            return Execute(console, result.GetValue(inputs)!, result.GetValue(output)!, result.GetValue(overwrite), options);
+            string? modelPath = result.GetValue(model);
+            if (result.GetValue(diameter) is double d && !(d > 0))
+            {
+                throw new CliUsageException("--diameter must be a positive number of pixels");
+            }
+
+            if (modelPath is null)
+            {
+                var classical = new ClassicalSegmenter(new ClassicalOptions { MinSize = result.GetValue(minSize), Sigma = result.GetValue(sigma) });
+                return Execute(console, result.GetValue(inputs)!, result.GetValue(output)!, result.GetValue(overwrite), classical.Segment);
+            }
+
+            using var session = OnnxSessions.Open(modelPath, result.GetValue(device) == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu, logger: new ConsoleWarningLogger(console));
+            Func<Image, LabelImage> segment = ModelSegmentation.Create(modelPath, session, result.GetValue(diameter), result.GetValue(augment), result.GetValue(minSize));
+            return Execute(console, result.GetValue(inputs)!, result.GetValue(output)!, result.GetValue(overwrite), segment);
         });
         return command;
     }
 
-    private static int Execute(CliConsole console, string[] inputs, string outDir, bool overwrite, ClassicalOptions options)
+    private static int Execute(CliConsole console, string[] inputs, string outDir, bool overwrite, Func<Image, LabelImage> segment)
     {
         IReadOnlyList<string> files = InputFiles.Expand(inputs);
         OutputFolder.Prepare(outDir);
@@ -60,13 +79,12 @@ internal static class SegmentCommand
             summary.Add((Path.GetFileName(skipped), "skipped (outputs exist; --overwrite to redo)"));
         }
 
-        var segmenter = new ClassicalSegmenter(options);
         BatchProgress.Run(console, "segmenting", todo, file =>
         {
             try
             {
                 Image image = ImageFile.Read(file);
-                LabelImage labels = segmenter.Segment(image);
+                LabelImage labels = segment(image);
                 ObjectTable.Write(OutputPath(outDir, file, ObjectsSuffix), labels, image);
                 Overlay.WritePng(OutputPath(outDir, file, OverlaySuffix), image, labels);
                 // The label image goes last: its presence is what marks an input as done.
