@@ -1,6 +1,5 @@
 using SegKit.Onnx;
 using SegKit.Training.Models;
-using static TorchSharp.torch;
 
 namespace SegKit.Export;
 

@@ -1,5 +1,4 @@
 using SegKit.Onnx;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SegKit.Export;

@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using SegKit.Core;
 using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
 using SegKit.Inference;

@@ -1,6 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using SegKit.Export;
 using SegKit.Inference;
 using SegKit.Onnx;
 using SegKit.Training;

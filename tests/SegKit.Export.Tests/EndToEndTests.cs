@@ -1,5 +1,4 @@
 using SegKit.Core.Metrics;
-using SegKit.Export;
 using SegKit.Imaging;
 using SegKit.Inference;
 using SegKit.Onnx;

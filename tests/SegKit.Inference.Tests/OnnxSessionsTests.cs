@@ -1,5 +1,3 @@
-using SegKit.Inference;
-
 namespace SegKit.Inference.Tests;
 
 public class OnnxSessionsTests

@@ -7,7 +7,6 @@ using SegKit.Core;
 using SegKit.Export;
 using SegKit.Inference;
 using SegKit.Onnx;
-using SegKit.Training.Data;
 using SegKit.Training.Models;
 using SegKit.Training.Training;
 using TorchSharp;

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using SegKit.Core;
 using SegKit.Core.IO;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SegKit.Training.Training;
