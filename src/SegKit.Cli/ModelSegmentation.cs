@@ -9,7 +9,7 @@ namespace SegKit.Cli;
 /// <summary>Turns an ONNX model and its card into the segment function segkit segment applies to every image.</summary>
 internal static class ModelSegmentation
 {
-    public static Func<Image, LabelImage> Create(string modelPath, InferenceSession session, double? diameter, bool augment, int minSize)
+    public static Func<Image, LabelImage> Create(string modelPath, InferenceSession session, double? diameter, bool estimateDiameter, bool augment, int minSize)
     {
         ModelCard card;
         try
@@ -28,6 +28,7 @@ internal static class ModelSegmentation
             {
                 ModelDiameter = card.Diameter ?? 30,
                 Diameter = diameter,
+                EstimateDiameter = estimateDiameter,
                 TileSize = tile,
                 FlipAugmentation = augment,
                 Dynamics = new DynamicsOptions { MinSize = minSize },

@@ -18,7 +18,7 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
     {
         ArgumentNullException.ThrowIfNull(image);
         Image input = Normalization.Normalize99(image.SelectChannels(Options.Channels));
-        CellposeOutput output = CellposePipeline.Run(input, network, new CellposeSettings
+        var settings = new CellposeSettings
         {
             ModelDiameter = Options.ModelDiameter,
             Diameter = Options.Diameter,
@@ -26,7 +26,13 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
             BatchSize = Options.BatchSize,
             FlipAugmentation = Options.FlipAugmentation,
             Dynamics = Options.Dynamics,
-        });
+        };
+        CellposeOutput output = CellposePipeline.Run(input, network, settings);
+        if (Options.Diameter is null && Options.EstimateDiameter && output.Masks.MedianDiameter() is double estimated)
+        {
+            output = CellposePipeline.Run(input, network, settings with { Diameter = estimated });
+        }
+
         return new SegmentationResult(output.Masks, output.Flows, output.CellProbability, ObjectMeasurement.Measure(output.Masks, image));
     }
 }

@@ -11,8 +11,14 @@ public sealed record CellposeSegmenterOptions
     /// <summary>The model's training diameter in pixels.</summary>
     public double ModelDiameter { get; init; } = 30;
 
-    /// <summary>The objects' diameter in the images; null uses the model diameter (no rescaling).</summary>
+    /// <summary>The objects' diameter in the images; null uses the model diameter (no rescaling) unless <see cref="EstimateDiameter"/>.</summary>
     public double? Diameter { get; init; }
+
+    /// <summary>
+    /// When no diameter is given, estimate it per image from a first pass at the model's scale (the median-area
+    /// diameter of its masks), then segment again at that scale.
+    /// </summary>
+    public bool EstimateDiameter { get; init; }
 
     public int TileSize { get; init; } = 224;
 

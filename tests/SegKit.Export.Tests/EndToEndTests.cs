@@ -53,5 +53,17 @@ public class EndToEndTests
 
         double ap = DatasetEvaluation.Combine(evaluations).Scores[0].AveragePrecision;
         Assert.True(ap >= 0.9, $"AP@0.5 through ONNX Runtime = {ap}; TorchSharp validation gave {result.BestMetric}");
+
+        // Without a diameter, a first pass estimates it per image.
+        var estimating = new CellposeSegmenter(new OnnxTileNetwork(session, 3), new CellposeSegmenterOptions
+        {
+            ModelDiameter = trained.ModelDiameter,
+            EstimateDiameter = true,
+            TileSize = 64,
+        });
+        var estimated = ImageFile.ListImages(Path.Combine(data, "images")).Select(image => InstanceMetrics.Evaluate(
+            LabelImageFile.Read(Path.Combine(data, "masks", Path.GetFileName(image))), estimating.Segment(ImageFile.Read(image)).Labels, [0.5]));
+        double apEstimated = DatasetEvaluation.Combine(estimated).Scores[0].AveragePrecision;
+        Assert.True(apEstimated >= 0.85, $"AP@0.5 with an estimated diameter = {apEstimated}");
     }
 }

@@ -27,13 +27,14 @@ internal static class SegmentCommand
         var sigma = new Option<double>("--sigma") { DefaultValueFactory = _ => new ClassicalOptions().Sigma, Description = "Gaussian smoothing before thresholding, in pixels (0 = none)." };
         var model = new Option<string?>("--model") { Description = "An ONNX model exported by segkit export (its card says how to run it); replaces --method." };
         var diameter = new Option<double?>("--diameter") { Description = "Object diameter in the images, in pixels (model only; default: the model's own, no rescaling)." };
+        var estimate = new Option<bool>("--estimate-diameter") { Description = "Estimate each image's object diameter from a first pass (Cellpose models; ignored with --diameter)." };
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu", Description = "cpu, or cuda (falls back to the CPU with a warning when CUDA is not available)." };
         device.AcceptOnlyFromAmong("cpu", "cuda");
         var augment = new Option<bool>("--augment") { Description = "Average each tile with its flipped versions (model only; slower, a little more accurate)." };
 
         var command = new Command("segment", "Segment nuclei or cells in images; writes <name>_masks.tif, <name>_overlay.png and <name>_objects.csv per image.")
         {
-            inputs, output, method, overwrite, minSize, sigma, model, diameter, device, augment,
+            inputs, output, method, overwrite, minSize, sigma, model, diameter, estimate, device, augment,
         };
         command.SetAction(result =>
         {
@@ -60,7 +61,7 @@ internal static class SegmentCommand
             }
 
             using var session = OnnxSessions.Open(modelPath, result.GetValue(device) == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu, logger: new ConsoleWarningLogger(console));
-            Func<Image, LabelImage> segment = ModelSegmentation.Create(modelPath, session, result.GetValue(diameter), result.GetValue(augment), result.GetValue(minSize));
+            Func<Image, LabelImage> segment = ModelSegmentation.Create(modelPath, session, result.GetValue(diameter), result.GetValue(estimate), result.GetValue(augment), result.GetValue(minSize));
             return Execute(console, result.GetValue(inputs)!, result.GetValue(output)!, result.GetValue(overwrite), segment);
         });
         return command;

@@ -224,6 +224,19 @@ public sealed class LabelImage
         return objects;
     }
 
+    /// <summary>Cellpose's object size: the diameter of a disc with the median object area; null when there are no objects.</summary>
+    public double? MedianDiameter()
+    {
+        long[] areas = Objects().Select(o => o.Area).Order().ToArray();
+        if (areas.Length == 0)
+        {
+            return null;
+        }
+
+        double median = areas.Length % 2 == 1 ? areas[areas.Length / 2] : (areas[(areas.Length / 2) - 1] + areas[areas.Length / 2]) / 2.0;
+        return 2 * Math.Sqrt(median / Math.PI);
+    }
+
     public LabelImage Clone() => new(Height, Width, (int[])_data.Clone());
 
     private int Index(int y, int x)

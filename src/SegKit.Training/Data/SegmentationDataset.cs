@@ -83,7 +83,7 @@ public sealed class SegmentationDataset
             Image input = Prepare(raw, kind, channels);
             LabelImage instances = kind == ModelKind.UNet ? InstancesOf(labels) : labels.Renumber();
             FlowField? flows = kind == ModelKind.Cellpose ? MaskFlows.Compute(instances) : null;
-            items.Add(new DatasetItem(Path.GetFileNameWithoutExtension(imagePath), input, instances, flows, ObjectDiameter.Median(instances)));
+            items.Add(new DatasetItem(Path.GetFileNameWithoutExtension(imagePath), input, instances, flows, instances.MedianDiameter()));
         }
 
         if (problems.Count > 0)

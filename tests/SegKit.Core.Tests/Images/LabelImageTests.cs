@@ -58,4 +58,13 @@ public class LabelImageTests
             }
         });
     }
+
+    [Fact]
+    public void Median_diameter_is_that_of_a_disc_with_the_median_area()
+    {
+        var labels = new LabelImage(1, 10, [1, 2, 2, 3, 3, 3, 0, 4, 4, 4]);
+        // Areas 1, 2, 3, 3: median 2.5 -> diameter 2 sqrt(2.5 / pi).
+        Assert.Equal(2 * Math.Sqrt(2.5 / Math.PI), labels.MedianDiameter()!.Value, 12);
+        Assert.Null(new LabelImage(2, 2).MedianDiameter());
+    }
 }
