@@ -33,6 +33,20 @@ public class ModelWorkflowTests
 
         var eval = CliRun.Of("eval", "--pred", outDir, "--truth", Path.Combine(data, "masks"), "--json", Path.Combine(outDir, "e.json"));
         Assert.Equal(0, eval.ExitCode);
+
+        // Segment-and-score in one step gives the same report.
+        string direct = Repo.NewTempDir();
+        var evalModel = CliRun.Of("eval", "--model", model, "--images", Path.Combine(data, "images"), "--masks", Path.Combine(data, "masks"), "--out", direct, "--json", Path.Combine(direct, "e.json"));
+        Assert.True(evalModel.ExitCode == 0, evalModel.ToString());
+        Assert.Equal(TotalLine(File.ReadAllLines(Path.Combine(outDir, "eval_per_image.csv"))), TotalLine(File.ReadAllLines(Path.Combine(direct, "eval_per_image.csv"))));
+        Assert.Equal(2, CliRun.Of("eval", "--model", model, "--masks", Path.Combine(data, "masks")).ExitCode);
+    }
+
+    /// <summary>The data-set row of a per-image CSV without its file columns.</summary>
+    private static string TotalLine(string[] csv)
+    {
+        string[] fields = csv[^1].Split(',');
+        return string.Join(',', fields.Skip(3));
     }
 
     [Fact]

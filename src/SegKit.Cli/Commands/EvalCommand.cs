@@ -5,7 +5,9 @@ using SegKit.Core;
 using SegKit.Core.Images;
 using SegKit.Core.IO;
 using SegKit.Core.Metrics;
+using SegKit.Core.Dynamics;
 using SegKit.Imaging;
+using SegKit.Inference;
 using Spectre.Console;
 
 namespace SegKit.Cli.Commands;
@@ -24,14 +26,17 @@ internal static class EvalCommand
 
     public static Command Create(CliConsole console)
     {
-        var pred = new Option<string>("--pred", "-p") { Required = true, Description = "Folder of predicted label images." };
-        var truth = new Option<string>("--truth", "-t") { Required = true, Description = "Folder of ground-truth label images (paired by file name)." };
+        var pred = new Option<string?>("--pred", "-p") { Description = "Folder of predicted label images." };
+        var truth = new Option<string>("--truth", "-t", "--masks") { Required = true, Description = "Folder of ground-truth label images (paired by file name)." };
+        var model = new Option<string?>("--model") { Description = "Segment --images with this ONNX model and score the result (instead of --pred)." };
+        var images = new Option<string?>("--images") { Description = "With --model: the folder of images to segment." };
+        var diameter = new Option<double?>("--diameter") { Description = "With --model: object diameter in the images (default: the model's)." };
         var thresholds = new Option<double[]>("--thresholds") { DefaultValueFactory = _ => [0.5, 0.75, 0.9], AllowMultipleArgumentsPerToken = true, Description = "IoU thresholds (default 0.5 0.75 0.9)." };
         var output = new Option<string?>("--out", "-o") { Description = $"Folder for {CsvName} and {PlotName} (default: the --pred folder)." };
         var json = new Option<string?>("--json") { Description = "Also write the JSON report (schema segkit.eval/1) to this file." };
         var command = new Command("eval", "Compare predicted label images with ground truth: TP, FP, FN, average precision at IoU thresholds, aggregated Jaccard index.")
         {
-            pred, truth, thresholds, output, json,
+            pred, truth, thresholds, output, json, model, images, diameter,
         };
         command.SetAction(result =>
         {
@@ -41,13 +46,28 @@ internal static class EvalCommand
                 throw new CliUsageException("--thresholds must be IoU values in (0, 1]");
             }
 
-            string predDir = result.GetValue(pred)!;
-            return Execute(console, predDir, result.GetValue(truth)!, th, result.GetValue(output) ?? predDir, result.GetValue(json));
+            string? predDir = result.GetValue(pred);
+            string? modelPath = result.GetValue(model);
+            if ((predDir is null) == (modelPath is null))
+            {
+                throw new CliUsageException("give either --pred (a folder of predictions) or --model with --images");
+            }
+
+            if (modelPath is null)
+            {
+                return Execute(console, predDir!, result.GetValue(truth)!, th, result.GetValue(output) ?? predDir!, result.GetValue(json), file => LabelImageFile.Read(file));
+            }
+
+            string imagesDir = result.GetValue(images) ?? throw new CliUsageException("--model needs --images, the folder of images to segment");
+            using var session = OnnxSessions.Open(modelPath, logger: new ConsoleWarningLogger(console));
+            Func<Image, LabelImage> segment = ModelSegmentation.Create(modelPath, session, result.GetValue(diameter), false, false, DynamicsOptions.Default.MinSize);
+            return Execute(console, imagesDir, result.GetValue(truth)!, th, result.GetValue(output) ?? ".", result.GetValue(json), file => segment(ImageFile.Read(file)));
         });
         return command;
     }
 
-    private static int Execute(CliConsole console, string predDir, string truthDir, double[] thresholds, string outDir, string? jsonPath)
+    /// <param name="predict">Gives the predicted labels for a file of the --pred folder: read them, or segment the image.</param>
+    private static int Execute(CliConsole console, string predDir, string truthDir, double[] thresholds, string outDir, string? jsonPath, Func<string, LabelImage> predict)
     {
         foreach (string dir in new[] { predDir, truthDir })
         {
@@ -69,7 +89,7 @@ internal static class EvalCommand
         {
             var (name, truthFile, _) = pairs.First(p => p.Pred == predFile);
             LabelImage truthLabels = LabelImageFile.Read(truthFile);
-            LabelImage predLabels = LabelImageFile.Read(predFile);
+            LabelImage predLabels = predict(predFile);
             if (truthLabels.Height != predLabels.Height || truthLabels.Width != predLabels.Width)
             {
                 throw new ShapeMismatchException(
