@@ -1,4 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
 using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
 using SegKit.Inference;
@@ -6,25 +5,17 @@ using SegKit.Onnx;
 
 namespace SegKit.Cli;
 
-/// <summary>Turns an ONNX model and its card into the segment function segkit segment applies to every image.</summary>
+/// <summary>Turns a loaded model and its card into the segment function segkit segment applies to every image.</summary>
 internal static class ModelSegmentation
 {
-    public static Func<Image, LabelImage> Create(string modelPath, InferenceSession session, double? diameter, bool estimateDiameter, bool augment, int minSize)
+    public static Func<Image, LabelImage> Create(SegmentationModel model, double? diameter, bool estimateDiameter, bool augment, int minSize)
     {
-        ModelCard card;
-        try
-        {
-            card = ModelCard.ReadFile(modelPath);
-        }
-        catch (OnnxFormatException e)
-        {
-            throw new ModelLoadException(e.Message.StartsWith(modelPath, StringComparison.Ordinal) ? e.Message[(modelPath.Length + 1)..].Trim(' ', ':') : e.Message, modelPath, e);
-        }
-
+        ModelCard card = model.Card;
         int tile = card.TileSize > 0 ? card.TileSize : 224;
+        var network = new OnnxTileNetwork(model.Session, model.OutputChannels, model.InputName, model.OutputName);
         if (card.Kind == SegmentationModelKind.Cellpose)
         {
-            var segmenter = new CellposeSegmenter(new OnnxTileNetwork(session, 3), new CellposeSegmenterOptions
+            var segmenter = new CellposeSegmenter(network, new CellposeSegmenterOptions
             {
                 ModelDiameter = card.Diameter ?? 30,
                 Diameter = diameter,
@@ -36,8 +27,7 @@ internal static class ModelSegmentation
             return image => segmenter.Segment(image).Labels;
         }
 
-        int classes = card.Classes?.Count ?? 2;
-        var unet = new UNetSegmenter(new OnnxTileNetwork(session, classes), new UNetSegmenterOptions { Classes = classes, TileSize = tile, MinSize = minSize });
+        var unet = new UNetSegmenter(network, new UNetSegmenterOptions { Classes = model.OutputChannels, TileSize = tile, MinSize = minSize });
         return image => unet.Segment(image).Labels;
     }
 }

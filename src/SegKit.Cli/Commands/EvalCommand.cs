@@ -59,8 +59,8 @@ internal static class EvalCommand
             }
 
             string imagesDir = result.GetValue(images) ?? throw new CliUsageException("--model needs --images, the folder of images to segment");
-            using var session = OnnxSessions.Open(modelPath, logger: new ConsoleWarningLogger(console));
-            Func<Image, LabelImage> segment = ModelSegmentation.Create(modelPath, session, result.GetValue(diameter), false, false, DynamicsOptions.Default.MinSize);
+            using var loaded = SegmentationModel.Load(modelPath, logger: new ConsoleWarningLogger(console));
+            Func<Image, LabelImage> segment = ModelSegmentation.Create(loaded, result.GetValue(diameter), false, false, DynamicsOptions.Default.MinSize);
             return Execute(console, imagesDir, result.GetValue(truth)!, th, result.GetValue(output) ?? ".", result.GetValue(json), file => segment(ImageFile.Read(file)));
         });
         return command;

@@ -60,8 +60,8 @@ internal static class SegmentCommand
                 return Execute(console, result.GetValue(inputs)!, result.GetValue(output)!, result.GetValue(overwrite), classical.Segment);
             }
 
-            using var session = OnnxSessions.Open(modelPath, result.GetValue(device) == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu, logger: new ConsoleWarningLogger(console));
-            Func<Image, LabelImage> segment = ModelSegmentation.Create(modelPath, session, result.GetValue(diameter), result.GetValue(estimate), result.GetValue(augment), result.GetValue(minSize));
+            using var loaded = SegmentationModel.Load(modelPath, null, result.GetValue(device) == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu, new ConsoleWarningLogger(console));
+            Func<Image, LabelImage> segment = ModelSegmentation.Create(loaded, result.GetValue(diameter), result.GetValue(estimate), result.GetValue(augment), result.GetValue(minSize));
             return Execute(console, result.GetValue(inputs)!, result.GetValue(output)!, result.GetValue(overwrite), segment);
         });
         return command;
