@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using SegKit.Core.Images;
 using SegKit.Core.IO;
+using SegKit.Inference;
 
 namespace SegKit.Cli;
 
@@ -12,24 +13,13 @@ internal static class ObjectTable
 
     public static void Write(string path, LabelImage labels, Image image)
     {
-        // Mean intensity over the gray (mean of colour channels) raw image, summed in one pass over the pixels.
-        Span<float> gray = image.Channels == 1 ? image.Plane(0) : image.ToGray().Plane(0);
-        var sums = new double[labels.MaxLabel + 1];
-        ReadOnlySpan<int> data = labels.Data;
-        for (int i = 0; i < data.Length; i++)
-        {
-            float v = gray[i];
-            if (float.IsFinite(v))
-            {
-                sums[data[i]] += v;
-            }
-        }
-
+        // Mean intensity over the gray (mean of colour channels) raw image.
+        Image gray = image.Channels == 1 ? image : image.ToGray();
         var text = new StringBuilder();
         text.Append(Header).Append('\n');
-        foreach (LabelObject o in labels.Objects())
+        foreach (ObjectMeasurement o in ObjectMeasurement.Measure(labels, gray))
         {
-            text.Append(CultureInfo.InvariantCulture, $"{o.Label},{o.Area},{o.CentroidY:0.###},{o.CentroidX:0.###},{o.Box.Top},{o.Box.Left},{o.Box.Height},{o.Box.Width},{sums[o.Label] / o.Area:0.####}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{o.Label},{o.Area},{o.CentroidY:0.###},{o.CentroidX:0.###},{o.Box.Top},{o.Box.Left},{o.Box.Height},{o.Box.Width},{o.MeanIntensity[0]:0.####}\n");
         }
 
         byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
