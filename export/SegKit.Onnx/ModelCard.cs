@@ -22,6 +22,7 @@ public sealed record ModelCard
     private const string LowPercentileKey = "segkit.normalize.low_percentile";
     private const string HighPercentileKey = "segkit.normalize.high_percentile";
     private const string DiameterKey = "segkit.cellpose.diameter";
+    private const string InvertKey = "segkit.normalize.invert_bright_background";
     private const string ClassesKey = "segkit.unet.classes";
     private const string ClassKeyPrefix = "segkit.unet.class.";
     private const string TileSizeKey = "segkit.tile.size";
@@ -45,6 +46,9 @@ public sealed record ModelCard
 
     /// <summary>Cellpose only: the object diameter in pixels the network was trained at (30 for cyto3).</summary>
     public double? Diameter { get; init; }
+
+    /// <summary>After normalisation, invert an image whose background is bright (median above 0.5), as in training.</summary>
+    public bool InvertBrightBackground { get; init; }
 
     /// <summary>U-Net only: the class names, index 0 first (usually "background").</summary>
     public IReadOnlyList<string>? Classes { get; init; }
@@ -84,6 +88,8 @@ public sealed record ModelCard
         m[HighPercentileKey] = Text(HighPercentile);
         if (Diameter is double diameter)
             m[DiameterKey] = Text(diameter);
+        if (InvertBrightBackground)
+            m[InvertKey] = "true";
         if (Classes is not null)
         {
             m[ClassesKey] = Text(Classes.Count);
@@ -132,6 +138,7 @@ public sealed record ModelCard
             LowPercentile = reader.Double(LowPercentileKey),
             HighPercentile = reader.Double(HighPercentileKey),
             Diameter = metadata.ContainsKey(DiameterKey) ? reader.Double(DiameterKey) : null,
+            InvertBrightBackground = metadata.TryGetValue(InvertKey, out var invert) && (invert == "true" ? true : invert == "false" ? false : throw reader.Fail($"{InvertKey} is '{invert}', expected 'true' or 'false'")),
             Classes = metadata.ContainsKey(ClassesKey) ? reader.List(ClassesKey, ClassKeyPrefix) : null,
             TileSize = reader.Int(TileSizeKey),
             Halo = reader.Int(HaloKey),
@@ -163,6 +170,7 @@ public sealed record ModelCard
         && LowPercentile.Equals(other.LowPercentile)
         && HighPercentile.Equals(other.HighPercentile)
         && Nullable.Equals(Diameter, other.Diameter)
+        && InvertBrightBackground == other.InvertBrightBackground
         && (Classes is null ? other.Classes is null : other.Classes is not null && Classes.SequenceEqual(other.Classes))
         && TileSize == other.TileSize
         && Halo == other.Halo

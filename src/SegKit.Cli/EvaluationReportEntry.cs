@@ -10,4 +10,5 @@ internal sealed record EvaluationReportEntry(
     [property: JsonPropertyName("truth_objects")] int TruthObjects,
     [property: JsonPropertyName("predicted_objects")] int PredictedObjects,
     [property: JsonPropertyName("per_threshold")] IReadOnlyList<EvaluationReportThreshold> PerThreshold,
-    [property: JsonPropertyName("aggregated_jaccard")] double AggregatedJaccard);
+    [property: JsonPropertyName("aggregated_jaccard")] double AggregatedJaccard,
+    [property: JsonPropertyName("pixels")] EvaluationReportPixels Pixels);

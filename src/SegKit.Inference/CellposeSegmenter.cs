@@ -18,6 +18,11 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
     {
         ArgumentNullException.ThrowIfNull(image);
         Image input = Normalization.Normalize99(image.SelectChannels(Options.Channels));
+        if (Options.InvertBrightBackground)
+        {
+            Normalization.InvertIfBrightBackground(input);
+        }
+
         var settings = new CellposeSettings
         {
             ModelDiameter = Options.ModelDiameter,

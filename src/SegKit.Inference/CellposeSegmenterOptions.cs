@@ -8,6 +8,9 @@ public sealed record CellposeSegmenterOptions
 {
     public ChannelSelection Channels { get; init; } = ChannelSelection.Gray;
 
+    /// <summary>Invert images with a bright background after normalisation (the card says when the model was trained so).</summary>
+    public bool InvertBrightBackground { get; init; }
+
     /// <summary>The model's training diameter in pixels.</summary>
     public double ModelDiameter { get; init; } = 30;
 

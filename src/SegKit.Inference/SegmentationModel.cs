@@ -42,33 +42,73 @@ public sealed class SegmentationModel : IDisposable
             throw new ModelLoadException("model file not found", path);
         }
 
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelLoadException($"cannot be read ({e.Message})", path, e);
+        }
+
+        return Load(bytes, path, cardOverride, device, logger);
+    }
+
+    /// <summary>Loads a model from a stream (an embedded resource, a download); <paramref name="sourceName"/> names it in messages.</summary>
+    public static SegmentationModel Load(Stream stream, string sourceName, ModelCard? cardOverride = null, ExecutionDevice device = ExecutionDevice.Cpu, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        using var buffer = new MemoryStream();
+        try
+        {
+            stream.CopyTo(buffer);
+        }
+        catch (IOException e)
+        {
+            throw new ModelLoadException($"cannot be read ({e.Message})", sourceName, e);
+        }
+
+        return Load(buffer.ToArray(), sourceName, cardOverride, device, logger);
+    }
+
+    private static SegmentationModel Load(byte[] bytes, string source, ModelCard? cardOverride, ExecutionDevice device, ILogger? logger)
+    {
         OnnxModelInfo info;
         ModelCard? card;
         try
         {
-            info = OnnxModelInfo.Read(path);
-            card = cardOverride ?? ModelCard.FromMetadata(info.Metadata, path);
+            using var memory = new MemoryStream(bytes, writable: false);
+            info = OnnxModelInfo.Read(memory, source);
+            card = cardOverride ?? ModelCard.FromMetadata(info.Metadata, source);
         }
         catch (OnnxFormatException e)
         {
-            throw new ModelLoadException(Unprefixed(e.Message, path), path, e);
+            throw new ModelLoadException(Unprefixed(e.Message, source), source, e);
         }
 
         if (card is null)
         {
-            throw new ModelLoadException("has no SegKit model card (segkit.* metadata); say how to run it with a card override (kind, channels, diameter or classes)", path);
+            throw new ModelLoadException("has no SegKit model card (segkit.* metadata); say how to run it with a card override (kind, channels, diameter or classes)", source);
         }
 
-        OnnxValueInfo input = CheckInput(info, card, path);
-        OnnxValueInfo output = info.Outputs.Count > 0 ? info.Outputs[0] : throw new ModelLoadException("has no output", path);
+        OnnxValueInfo input = CheckInput(info, card, source);
+        OnnxValueInfo output = info.Outputs.Count > 0 ? info.Outputs[0] : throw new ModelLoadException("has no output", source);
         int expected = card.Kind == SegmentationModelKind.Cellpose ? 3 : card.Classes?.Count ?? 2;
         if (output.Shape is { Count: 4 } shape && shape[1].Value is long channels && channels != expected)
         {
-            throw new ModelLoadException($"is a {card.Kind} model by its card, which needs {expected} output channels, but its output '{output.Name}' has {channels}", path);
+            throw new ModelLoadException($"is a {card.Kind} model by its card, which needs {expected} output channels, but its output '{output.Name}' has {channels}", source);
         }
 
-        return new SegmentationModel(OnnxSessions.Open(path, device, logger: logger), card, input.Name, output.Name, path);
+        return new SegmentationModel(OnnxSessions.Open(bytes, source, device, logger: logger), card, input.Name, output.Name, source);
     }
+
+    /// <summary>
+    /// The number of image channels this model's card asks for (after channel selection), so a caller can refuse an
+    /// image that cannot provide them before any work starts.
+    /// </summary>
+    public int InputChannels => Card.InputChannels.Count > 0 ? Card.InputChannels.Count : Card.Kind == SegmentationModelKind.Cellpose ? 2 : 1;
 
     public void Dispose() => Session.Dispose();
 

@@ -1,4 +1,6 @@
+using SegKit.Core.IO;
 using SegKit.Imaging;
+using SegKit.Onnx;
 using SegKit.Testing;
 
 namespace SegKit.Cli.Tests;
@@ -40,6 +42,59 @@ public class ModelWorkflowTests
         Assert.True(evalModel.ExitCode == 0, evalModel.ToString());
         Assert.Equal(TotalLine(File.ReadAllLines(Path.Combine(outDir, "eval_per_image.csv"))), TotalLine(File.ReadAllLines(Path.Combine(direct, "eval_per_image.csv"))));
         Assert.Equal(2, CliRun.Of("eval", "--model", model, "--masks", Path.Combine(data, "masks")).ExitCode);
+
+        FlowsAreSavedOnRequest(data, model);
+        ACardlessModelRunsWithKind(data, model);
+        AModelReadingAMissingChannelIsRefusedPerImage(data, model);
+    }
+
+    private static void FlowsAreSavedOnRequest(string data, string model)
+    {
+        string outDir = Repo.NewTempDir();
+        var run = CliRun.Of("segment", Path.Combine(data, "images", "img0.png"), "--out", outDir, "--model", model, "--save-flows", "--diameter", "13");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var flows = NpyFile.Read(Path.Combine(outDir, "img0_flows.npy"));
+        var probability = NpyFile.Read(Path.Combine(outDir, "img0_cellprob.npy"));
+        Assert.Equal(new[] { 2, 64, 64 }, flows.Shape);
+        Assert.Equal(new[] { 64, 64 }, probability.Shape);
+        Assert.Contains(flows.ToSingle(), v => Math.Abs(v) > 0.1f);
+        Assert.Matches(@"img0\.png: \d+ objects in \d+\.\d\d s", run.Out);
+        Assert.Matches(@"1 image\(s\), \d+ objects in \d+\.\d\d s", run.Out);
+    }
+
+    private static void ACardlessModelRunsWithKind(string data, string model)
+    {
+        OnnxModel onnx = OnnxReader.ReadFile(model);
+        onnx.Metadata.Clear();
+        string bare = Path.Combine(Repo.NewTempDir(), "bare.onnx");
+        OnnxWriter.WriteFile(bare, onnx);
+        string image = Path.Combine(data, "images", "img0.png");
+
+        var refused = CliRun.Of("segment", image, "--out", Repo.NewTempDir(), "--model", bare);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("bare.onnx", refused.Error);
+        Assert.Contains("card", refused.Error);
+
+        string withCard = Repo.NewTempDir();
+        string withKind = Repo.NewTempDir();
+        Assert.Equal(0, CliRun.Of("segment", image, "--out", withCard, "--model", model, "--diameter", "13").ExitCode);
+        var run = CliRun.Of("segment", image, "--out", withKind, "--model", bare, "--kind", "cellpose", "--model-diameter", "13", "--diameter", "13");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        // Same network and diameter; only the tiling differs (the card's training patch size vs the override's 224).
+        var cardMasks = LabelImageFile.Read(Path.Combine(withCard, "img0_masks.tif"));
+        var kindMasks = LabelImageFile.Read(Path.Combine(withKind, "img0_masks.tif"));
+        Assert.Equal(cardMasks.MaxLabel, kindMasks.MaxLabel);
+        int agree = cardMasks.Buffer.Zip(kindMasks.Buffer).Count(p => (p.First > 0) == (p.Second > 0));
+        Assert.True(agree > 0.98 * cardMasks.Buffer.Length, $"{agree} of {cardMasks.Buffer.Length} pixels agree");
+    }
+
+    private static void AModelReadingAMissingChannelIsRefusedPerImage(string data, string model)
+    {
+        string outDir = Repo.NewTempDir();
+        var run = CliRun.Of("segment", Path.Combine(data, "images", "img0.png"), "--out", outDir, "--model", model, "--channels", "2,3");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("img0.png: has 1 channel(s) but the model reads green", run.Error);
+        Assert.Empty(Directory.GetFiles(outDir));
     }
 
     /// <summary>The data-set row of a per-image CSV without its file columns.</summary>

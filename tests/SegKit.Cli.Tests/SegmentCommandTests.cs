@@ -8,7 +8,7 @@ public class SegmentCommandTests
     public void Segments_the_sample_folder_into_labels_overlays_and_tables()
     {
         string outDir = Repo.NewTempDir();
-        var run = CliRun.Of("segment", Repo.SampleImages, "--out", outDir);
+        var run = CliRun.Of("segment", Repo.SampleImages, "--out", outDir, "--method", "classical");
         Assert.True(run.ExitCode == 0, run.ToString());
         foreach (string name in new[] { "dsb_4be73d68", "dsb_912a679e" })
         {
@@ -34,17 +34,17 @@ public class SegmentCommandTests
     {
         string outDir = Repo.NewTempDir();
         string image = Path.Combine(Repo.SampleImages, "dsb_4be73d68.png");
-        Assert.Equal(0, CliRun.Of("segment", image, "--out", outDir).ExitCode);
+        Assert.Equal(0, CliRun.Of("segment", image, "--out", outDir, "--method", "classical").ExitCode);
         string masks = Path.Combine(outDir, "dsb_4be73d68_masks.tif");
         var first = File.GetLastWriteTimeUtc(masks);
 
-        var again = CliRun.Of("segment", image, "--out", outDir);
+        var again = CliRun.Of("segment", image, "--out", outDir, "--method", "classical");
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("skipped", again.Out);
         Assert.Equal(first, File.GetLastWriteTimeUtc(masks));
 
         Thread.Sleep(20);
-        var redo = CliRun.Of("segment", image, "--out", outDir, "--overwrite");
+        var redo = CliRun.Of("segment", image, "--out", outDir, "--overwrite", "--method", "classical");
         Assert.Equal(0, redo.ExitCode);
         Assert.NotEqual(first, File.GetLastWriteTimeUtc(masks));
     }
@@ -64,18 +64,78 @@ public class SegmentCommandTests
         string fake = Path.Combine(dir, "notes.png");
         File.WriteAllText(fake, "this is not a PNG");
         string outDir = Path.Combine(dir, "out");
-        var run = CliRun.Of("segment", fake, "--out", outDir);
+        var run = CliRun.Of("segment", fake, "--out", outDir, "--method", "classical");
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("notes.png", run.Error);
         Assert.Empty(Directory.GetFiles(outDir));
     }
 
     [Fact]
+    public void A_huge_image_is_refused_from_its_header_with_the_limit_and_how_to_raise_it()
+    {
+        string dir = Repo.NewTempDir();
+        string huge = Path.Combine(dir, "huge.png");
+        File.WriteAllBytes(huge, BlackPng(20_000, 20_000));
+        string outDir = Path.Combine(dir, "out");
+        var run = CliRun.Of("segment", huge, "--out", outDir, "--method", "classical");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("huge.png: is 20000 x 20000 (400 megapixels), above the limit of 64 megapixels", run.Error);
+        Assert.Contains("--max-megapixels", run.Error);
+        Assert.Empty(Directory.GetFiles(outDir));
+    }
+
+    /// <summary>A real, valid all-black 8-bit grey PNG (about 400 kB: zeros compress well), built row by row.</summary>
+    private static byte[] BlackPng(int width, int height)
+    {
+        var bytes = new List<byte> { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A };
+        byte[] ihdr = [.. BigEndian(width), .. BigEndian(height), 8, 0, 0, 0, 0];
+        Chunk(bytes, "IHDR", ihdr);
+        using var compressed = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            byte[] row = new byte[width + 1]; // filter byte 0, then the pixels
+            for (int y = 0; y < height; y++)
+            {
+                zlib.Write(row);
+            }
+        }
+
+        Chunk(bytes, "IDAT", compressed.ToArray());
+        Chunk(bytes, "IEND", []);
+        return [.. bytes];
+    }
+
+    private static void Chunk(List<byte> bytes, string type, byte[] data)
+    {
+        bytes.AddRange(BigEndian(data.Length));
+        byte[] typed = [.. System.Text.Encoding.ASCII.GetBytes(type), .. data];
+        bytes.AddRange(typed);
+        bytes.AddRange(BigEndian((int)Crc32(typed)));
+    }
+
+    private static uint Crc32(byte[] data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in data)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+
+    private static byte[] BigEndian(int value) => [(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value];
+
+    [Fact]
     public void A_folder_without_images_is_an_error()
     {
         string empty = Repo.NewTempDir();
         File.WriteAllText(Path.Combine(empty, "readme.txt"), "no images here");
-        var run = CliRun.Of("segment", empty, "--out", Repo.NewTempDir());
+        var run = CliRun.Of("segment", empty, "--out", Repo.NewTempDir(), "--method", "classical");
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains(Path.GetFileName(empty), run.Error);
     }
@@ -86,7 +146,7 @@ public class SegmentCommandTests
         string dir = Repo.NewTempDir();
         string blocker = Path.Combine(dir, "file");
         File.WriteAllText(blocker, "a file where a folder should be");
-        var run = CliRun.Of("segment", Repo.SampleImages, "--out", Path.Combine(blocker, "out"));
+        var run = CliRun.Of("segment", Repo.SampleImages, "--out", Path.Combine(blocker, "out"), "--method", "classical");
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("not writable", run.Error);
     }

@@ -20,6 +20,24 @@ public sealed class ModelCardTests
     }
 
     [Fact]
+    public void The_bright_background_inversion_flag_round_trips_and_is_absent_by_default()
+    {
+        var plain = SampleModels.CellposeCard();
+        Assert.DoesNotContain("segkit.normalize.invert_bright_background", plain.ToMetadata().Keys);
+        Assert.False(ModelCard.FromMetadata(plain.ToMetadata())!.InvertBrightBackground);
+
+        var inverting = plain with { InvertBrightBackground = true };
+        var metadata = inverting.ToMetadata();
+        Assert.Equal("true", metadata["segkit.normalize.invert_bright_background"]);
+        Assert.Equal(inverting, ModelCard.FromMetadata(metadata));
+        Assert.NotEqual(plain, inverting);
+
+        metadata["segkit.normalize.invert_bright_background"] = "yes";
+        var e = Assert.Throws<OnnxFormatException>(() => ModelCard.FromMetadata(metadata, "m.onnx"));
+        Assert.Contains("expected 'true' or 'false'", e.Message);
+    }
+
+    [Fact]
     public void UNet_card_round_trips_through_a_file_without_loading_weights()
     {
         var card = SampleModels.CellposeCard() with

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using SegKit.Core;
+using SegKit.Core.Classical;
 using SegKit.Core.Images;
 using SegKit.Core.IO;
 using SegKit.Core.Metrics;
@@ -30,13 +31,15 @@ internal static class EvalCommand
         var truth = new Option<string>("--truth", "-t", "--masks") { Required = true, Description = "Folder of ground-truth label images (paired by file name)." };
         var model = new Option<string?>("--model") { Description = "Segment --images with this ONNX model and score the result (instead of --pred)." };
         var images = new Option<string?>("--images") { Description = "With --model: the folder of images to segment." };
-        var diameter = new Option<double?>("--diameter") { Description = "With --model: object diameter in the images (default: the model's)." };
+        var diameter = new Option<double?>("--diameter") { Description = "With --model: object diameter in the images (default: estimated per image from a first pass, as segkit segment)." };
+        var noEstimate = new Option<bool>("--no-estimate") { Description = "With --model and no --diameter: run at the model's own diameter instead of estimating each image's." };
         var thresholds = new Option<double[]>("--thresholds") { DefaultValueFactory = _ => [0.5, 0.75, 0.9], AllowMultipleArgumentsPerToken = true, Description = "IoU thresholds (default 0.5 0.75 0.9)." };
         var output = new Option<string?>("--out", "-o") { Description = $"Folder for {CsvName} and {PlotName} (default: the --pred folder)." };
+        var truthComponents = new Option<bool>("--truth-components") { Description = "The ground truth is a semantic mask (e.g. 0 = membrane, 255 = interior): its objects are the connected components of its foreground." };
         var json = new Option<string?>("--json") { Description = "Also write the JSON report (schema segkit.eval/1) to this file." };
         var command = new Command("eval", "Compare predicted label images with ground truth: TP, FP, FN, average precision at IoU thresholds, aggregated Jaccard index.")
         {
-            pred, truth, thresholds, output, json, model, images, diameter,
+            pred, truth, thresholds, output, json, model, images, diameter, noEstimate, truthComponents,
         };
         command.SetAction(result =>
         {
@@ -55,19 +58,19 @@ internal static class EvalCommand
 
             if (modelPath is null)
             {
-                return Execute(console, predDir!, result.GetValue(truth)!, th, result.GetValue(output) ?? predDir!, result.GetValue(json), file => LabelImageFile.Read(file));
+                return Execute(console, predDir!, result.GetValue(truth)!, th, result.GetValue(output) ?? predDir!, result.GetValue(json), result.GetValue(truthComponents), file => LabelImageFile.Read(file));
             }
 
             string imagesDir = result.GetValue(images) ?? throw new CliUsageException("--model needs --images, the folder of images to segment");
             using var loaded = SegmentationModel.Load(modelPath, logger: new ConsoleWarningLogger(console));
-            Func<Image, LabelImage> segment = ModelSegmentation.Create(loaded, result.GetValue(diameter), false, false, DynamicsOptions.Default.MinSize);
-            return Execute(console, imagesDir, result.GetValue(truth)!, th, result.GetValue(output) ?? ".", result.GetValue(json), file => segment(ImageFile.Read(file)));
+            var segment = ModelSegmentation.Create(loaded, null, result.GetValue(diameter), !result.GetValue(noEstimate), false, DynamicsOptions.Default.MinSize);
+            return Execute(console, imagesDir, result.GetValue(truth)!, th, result.GetValue(output) ?? ".", result.GetValue(json), result.GetValue(truthComponents), file => segment(ImageFile.Read(file), file).Labels);
         });
         return command;
     }
 
     /// <param name="predict">Gives the predicted labels for a file of the --pred folder: read them, or segment the image.</param>
-    private static int Execute(CliConsole console, string predDir, string truthDir, double[] thresholds, string outDir, string? jsonPath, Func<string, LabelImage> predict)
+    private static int Execute(CliConsole console, string predDir, string truthDir, double[] thresholds, string outDir, string? jsonPath, bool truthComponents, Func<string, LabelImage> predict)
     {
         foreach (string dir in new[] { predDir, truthDir })
         {
@@ -84,11 +87,16 @@ internal static class EvalCommand
         }
 
         OutputFolder.Prepare(outDir);
-        var evaluations = new List<(string Name, string Truth, string Pred, InstanceEvaluation Result)>();
+        var evaluations = new List<(string Name, string Truth, string Pred, InstanceEvaluation Result, SemanticEvaluation Pixels)>();
         BatchProgress.Run(console, "evaluating", pairs.Select(p => p.Pred).ToList(), predFile =>
         {
             var (name, truthFile, _) = pairs.First(p => p.Pred == predFile);
             LabelImage truthLabels = LabelImageFile.Read(truthFile);
+            if (truthComponents)
+            {
+                truthLabels = ForegroundComponents(truthLabels);
+            }
+
             LabelImage predLabels = predict(predFile);
             if (truthLabels.Height != predLabels.Height || truthLabels.Width != predLabels.Width)
             {
@@ -96,14 +104,15 @@ internal static class EvalCommand
                     $"prediction is {predLabels.Height}x{predLabels.Width} but its ground truth {truthFile} is {truthLabels.Height}x{truthLabels.Width}", predFile);
             }
 
-            evaluations.Add((name, truthFile, predFile, InstanceMetrics.Evaluate(truthLabels, predLabels, thresholds)));
+            evaluations.Add((name, truthFile, predFile, InstanceMetrics.Evaluate(truthLabels, predLabels, thresholds), SemanticMetrics.EvaluateForeground(truthLabels, predLabels)));
         });
 
-        var entries = evaluations.Select(e => ReportEntry.From(e.Name, e.Truth, e.Pred, e.Result)).ToList();
-        var total = ReportEntry.From(DatasetEvaluation.Combine(evaluations.Select(e => e.Result)));
+        var entries = evaluations.Select(e => ReportEntry.From(e.Name, e.Truth, e.Pred, e.Result, e.Pixels)).ToList();
+        var total = ReportEntry.From(DatasetEvaluation.Combine(evaluations.Select(e => e.Result)), SemanticEvaluation.Combine(evaluations.Select(e => e.Pixels)));
         var report = new EvaluationReport(EvaluationReport.CurrentSchema, thresholds, entries, total);
 
         PrintTable(console, report);
+        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pixels (foreground vs background, summed): accuracy {total.Pixels.Accuracy:0.0000}, foreground IoU {total.Pixels.ForegroundIoU:0.0000}, Dice {total.Pixels.ForegroundDice:0.0000}"));
         WriteCsv(Path.Combine(outDir, CsvName), report);
         var curve = Enumerable.Range(0, 10).Select(i => 0.5 + (0.05 * i)).Union(thresholds).Order().ToArray();
         var curveTotal = DatasetEvaluation.Combine(evaluations.Select(e => InstanceMetrics.Evaluate(e.Result.Overlap, curve)));
@@ -217,7 +226,7 @@ internal static class EvalCommand
             text.Append(CultureInfo.InvariantCulture, $",tp@{s},fp@{s},fn@{s},ap@{s}");
         }
 
-        text.Append(",aggregated_jaccard\n");
+        text.Append(",aggregated_jaccard,pixel_accuracy,foreground_iou\n");
         foreach (var e in report.Images.Append(report.Total))
         {
             text.Append(CultureInfo.InvariantCulture, $"{Csv(e.Name)},{Csv(e.TruthFile)},{Csv(e.PredictionFile)},{e.TruthObjects},{e.PredictedObjects}");
@@ -226,11 +235,23 @@ internal static class EvalCommand
                 text.Append(CultureInfo.InvariantCulture, $",{t.TruePositives},{t.FalsePositives},{t.FalseNegatives},{t.AveragePrecision:0.######}");
             }
 
-            text.Append(CultureInfo.InvariantCulture, $",{e.AggregatedJaccard:0.######}\n");
+            text.Append(CultureInfo.InvariantCulture, $",{e.AggregatedJaccard:0.######},{e.Pixels.Accuracy:0.######},{e.Pixels.ForegroundIoU:0.######}\n");
         }
 
         byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
         AtomicFile.Write(path, s => s.Write(bytes));
+    }
+
+    private static LabelImage ForegroundComponents(LabelImage mask)
+    {
+        var foreground = new bool[mask.Data.Length];
+        ReadOnlySpan<int> values = mask.Data;
+        for (int i = 0; i < foreground.Length; i++)
+        {
+            foreground[i] = values[i] != 0;
+        }
+
+        return ConnectedComponents.Label(foreground, mask.Height, mask.Width, Connectivity.Four);
     }
 
     private static string Csv(string? value) =>

@@ -44,8 +44,9 @@ internal static class ExportCommand
         var card = new ModelCard
         {
             Kind = SegmentationModelKind.Cellpose,
-            InputChannels = ["cytoplasm", "nucleus"],
+            InputChannels = ModelChannels.Describe(options.Channels, SegmentationModelKind.Cellpose),
             Diameter = options.ModelDiameter,
+            InvertBrightBackground = options.InvertBrightBackground,
             TileSize = options.PatchSize,
             TrainingData = $"{trainingData ?? "unspecified"}; {header.Epoch + 1} epochs, seed {options.Seed}",
             TrainedAt = File.GetLastWriteTimeUtc(checkpointPath),

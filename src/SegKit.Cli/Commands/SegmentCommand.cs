@@ -1,9 +1,13 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
 using SegKit.Core;
 using SegKit.Core.Classical;
 using SegKit.Core.Images;
+using SegKit.Core.IO;
 using SegKit.Imaging;
 using SegKit.Inference;
+using SegKit.Onnx;
 
 namespace SegKit.Cli.Commands;
 
@@ -16,25 +20,38 @@ internal static class SegmentCommand
     public const string OverlaySuffix = "_overlay.png";
     public const string ObjectsSuffix = "_objects.csv";
 
+    public const string FlowsSuffix = "_flows.npy";
+    public const string ProbabilitySuffix = "_cellprob.npy";
+
+    /// <summary>The models shipped with the tool, in models/ next to it, selected with --method.</summary>
+    public static string BundledModelPath(string name) => Path.Combine(AppContext.BaseDirectory, "models", name + ".onnx");
+
     public static Command Create(CliConsole console)
     {
         var inputs = new Argument<string[]>("inputs") { Arity = ArgumentArity.OneOrMore, Description = "Image files (PNG, TIFF, JPEG) or folders of them." };
         var output = new Option<string>("--out", "-o") { Required = true, Description = "Output folder (created if missing)." };
-        var method = new Option<string>("--method", "-m") { DefaultValueFactory = _ => "classical", Description = "Segmentation method: classical (Otsu + distance-transform watershed)." };
-        method.AcceptOnlyFromAmong("classical");
+        var method = new Option<string>("--method", "-m") { DefaultValueFactory = _ => "nuclei", Description = "nuclei (the bundled Cellpose-style nuclei model), membranes (the bundled EM membrane U-Net) or classical (Otsu + distance-transform watershed)." };
+        method.AcceptOnlyFromAmong("nuclei", "membranes", "classical");
         var overwrite = new Option<bool>("--overwrite") { Description = "Recompute images whose outputs already exist (by default they are skipped)." };
         var minSize = new Option<int>("--min-size") { DefaultValueFactory = _ => new ClassicalOptions().MinSize, Description = "Remove objects smaller than this many pixels." };
-        var sigma = new Option<double>("--sigma") { DefaultValueFactory = _ => new ClassicalOptions().Sigma, Description = "Gaussian smoothing before thresholding, in pixels (0 = none)." };
+        var sigma = new Option<double>("--sigma") { DefaultValueFactory = _ => new ClassicalOptions().Sigma, Description = "Classical only: Gaussian smoothing before thresholding, in pixels (0 = none)." };
         var model = new Option<string?>("--model") { Description = "An ONNX model exported by segkit export (its card says how to run it); replaces --method." };
-        var diameter = new Option<double?>("--diameter") { Description = "Object diameter in the images, in pixels (model only; default: the model's own, no rescaling)." };
-        var estimate = new Option<bool>("--estimate-diameter") { Description = "Estimate each image's object diameter from a first pass (Cellpose models; ignored with --diameter)." };
+        var kind = new Option<string?>("--kind") { Description = "For an ONNX file without a SegKit card: cellpose or unet (with --channels and --model-diameter)." };
+        kind.AcceptOnlyFromAmong("cellpose", "unet");
+        var modelDiameter = new Option<double>("--model-diameter") { DefaultValueFactory = _ => 30, Description = "With --kind cellpose: the object diameter the network was trained at." };
+        var channels = new Option<string?>("--channels") { Description = "Channels to feed the model, Cellpose style: cytoplasm,nucleus (0 gray/none, 1 red, 2 green, 3 blue); default: the model card's." };
+        var diameter = new Option<double?>("--diameter") { Description = "Object diameter in the images, in pixels (Cellpose models; default: estimated from a first pass)." };
+        var noEstimate = new Option<bool>("--no-estimate") { Description = "Cellpose models without --diameter: run at the model's own diameter instead of estimating each image's." };
+        var estimate = new Option<bool>("--estimate-diameter") { Description = "Estimate each image's object diameter from a first pass (the default for Cellpose models; kept for scripts)." };
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu", Description = "cpu, or cuda (falls back to the CPU with a warning when CUDA is not available)." };
         device.AcceptOnlyFromAmong("cpu", "cuda");
-        var augment = new Option<bool>("--augment") { Description = "Average each tile with its flipped versions (model only; slower, a little more accurate)." };
+        var augment = new Option<bool>("--augment") { Description = "Average each tile with its flipped versions (models only; slower, a little more accurate)." };
+        var saveFlows = new Option<bool>("--save-flows") { Description = "Cellpose models: also write <name>_flows.npy ([2, H, W] dY, dX) and <name>_cellprob.npy ([H, W] probability logits)." };
+        var maxMegapixels = new Option<double>("--max-megapixels") { DefaultValueFactory = _ => ImageSizeLimit.DefaultMegapixels, Description = "Refuse images above this size (about 100 bytes of memory per pixel are needed)." };
 
         var command = new Command("segment", "Segment nuclei or cells in images; writes <name>_masks.tif, <name>_overlay.png and <name>_objects.csv per image.")
         {
-            inputs, output, method, overwrite, minSize, sigma, model, diameter, estimate, device, augment,
+            inputs, output, method, overwrite, minSize, sigma, model, kind, modelDiameter, channels, diameter, noEstimate, estimate, device, augment, saveFlows, maxMegapixels,
         };
         command.SetAction(result =>
         {
@@ -48,49 +65,119 @@ internal static class SegmentCommand
                 throw new CliUsageException("--sigma must be within 0..50");
             }
 
-            string? modelPath = result.GetValue(model);
             if (result.GetValue(diameter) is double d && !(d > 0))
             {
                 throw new CliUsageException("--diameter must be a positive number of pixels");
             }
 
-            if (modelPath is null)
+            if (!(result.GetValue(modelDiameter) > 0))
             {
-                var classical = new ClassicalSegmenter(new ClassicalOptions { MinSize = result.GetValue(minSize), Sigma = result.GetValue(sigma) });
-                return Execute(console, result.GetValue(inputs)!, result.GetValue(output)!, result.GetValue(overwrite), classical.Segment);
+                throw new CliUsageException("--model-diameter must be a positive number of pixels");
             }
 
-            using var loaded = SegmentationModel.Load(modelPath, null, result.GetValue(device) == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu, new ConsoleWarningLogger(console));
-            Func<Image, LabelImage> segment = ModelSegmentation.Create(loaded, result.GetValue(diameter), result.GetValue(estimate), result.GetValue(augment), result.GetValue(minSize));
-            return Execute(console, result.GetValue(inputs)!, result.GetValue(output)!, result.GetValue(overwrite), segment);
+            if (!(result.GetValue(maxMegapixels) > 0))
+            {
+                throw new CliUsageException("--max-megapixels must be positive");
+            }
+
+            var batch = new SegmentBatch(InputFiles.Expand(result.GetValue(inputs)!), result.GetValue(output)!, result.GetValue(overwrite), result.GetValue(saveFlows), result.GetValue(maxMegapixels));
+            string? modelPath = result.GetValue(model);
+            string methodName = result.GetValue(method)!;
+            if (modelPath is null && methodName == "classical")
+            {
+                var classical = new ClassicalSegmenter(new ClassicalOptions { MinSize = result.GetValue(minSize), Sigma = result.GetValue(sigma) });
+                return Execute(console, batch, (image, _) =>
+                {
+                    LabelImage labels = classical.Segment(image);
+                    return new SegmentationResult(labels, null, null, ObjectMeasurement.Measure(labels, image));
+                });
+            }
+
+            if (modelPath is null)
+            {
+                modelPath = BundledModelPath(methodName);
+                if (!File.Exists(modelPath))
+                {
+                    throw new ModelLoadException($"the bundled {methodName} model is missing from this build (models/{methodName}.onnx is copied next to the tool when it is built); use --model or --method classical", modelPath);
+                }
+            }
+
+            ChannelSelection? selection = ParseChannels(result.GetValue(channels));
+            string? kindName = result.GetValue(kind);
+            ModelCard? cardOverride = kindName is null ? null : ModelSegmentation.OverrideCard(kindName, selection ?? ChannelSelection.Gray, result.GetValue(modelDiameter));
+            using var loaded = SegmentationModel.Load(modelPath, cardOverride, result.GetValue(device) == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu, new ConsoleWarningLogger(console));
+            bool estimateDiameter = !result.GetValue(noEstimate) || result.GetValue(estimate);
+            var segment = ModelSegmentation.Create(loaded, selection, result.GetValue(diameter), estimateDiameter, result.GetValue(augment), result.GetValue(minSize));
+            return Execute(console, batch, segment);
         });
         return command;
     }
 
-    private static int Execute(CliConsole console, string[] inputs, string outDir, bool overwrite, Func<Image, LabelImage> segment)
+    private static ChannelSelection? ParseChannels(string? text)
     {
-        IReadOnlyList<string> files = InputFiles.Expand(inputs);
-        OutputFolder.Prepare(outDir);
+        if (text is null)
+        {
+            return null;
+        }
+
+        string[] parts = text.Split(',');
+        if (parts.Length != 2 || !int.TryParse(parts[0], out int cytoplasm) || !int.TryParse(parts[1], out int nucleus))
+        {
+            throw new CliUsageException($"--channels takes two numbers, cytoplasm,nucleus (e.g. 0,0 or 2,3), not '{text}'");
+        }
+
+        try
+        {
+            return ChannelSelection.FromCellpose(cytoplasm, nucleus);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new CliUsageException($"--channels: {e.Message.Split(" (Parameter", StringSplitOptions.None)[0]}");
+        }
+    }
+
+    private static int Execute(CliConsole console, SegmentBatch batch, Func<Image, string, SegmentationResult> segment)
+    {
+        IReadOnlyList<string> files = batch.Inputs;
+        OutputFolder.Prepare(batch.OutDir);
 
         var failures = new List<string>();
         var summary = new List<(string Name, string Result)>();
-        var todo = files.Where(f => overwrite || !File.Exists(OutputPath(outDir, f, MasksSuffix))).ToList();
+        var todo = files.Where(f => batch.Overwrite || !File.Exists(OutputPath(batch.OutDir, f, MasksSuffix))).ToList();
         foreach (string skipped in files.Except(todo))
         {
             summary.Add((Path.GetFileName(skipped), "skipped (outputs exist; --overwrite to redo)"));
         }
 
+        var total = Stopwatch.StartNew();
+        int objects = 0;
         BatchProgress.Run(console, "segmenting", todo, file =>
         {
             try
             {
+                var clock = Stopwatch.StartNew();
+                ImageFileInfo info = ImageFile.Describe(file);
+                // Checked from the header, before decoding: the pixels of a huge image never reach memory.
+                ImageSizeLimit.Check(info.Height, info.Width, batch.MaxMegapixels, file);
                 Image image = ImageFile.Read(file);
-                LabelImage labels = segment(image);
-                ObjectTable.Write(OutputPath(outDir, file, ObjectsSuffix), labels, image);
-                Overlay.WritePng(OutputPath(outDir, file, OverlaySuffix), image, labels);
+                SegmentationResult result = segment(image, file);
+                LabelImage labels = result.Labels;
+                ObjectTable.Write(OutputPath(batch.OutDir, file, ObjectsSuffix), labels, image);
+                Overlay.WritePng(OutputPath(batch.OutDir, file, OverlaySuffix), image, labels);
+                if (batch.SaveFlows && result.Flows is { } flows)
+                {
+                    NpyFile.Write(OutputPath(batch.OutDir, file, FlowsSuffix), flows.Buffer, 2, flows.Height, flows.Width);
+                }
+
+                if (batch.SaveFlows && result.Probability is { } probability)
+                {
+                    NpyFile.Write(OutputPath(batch.OutDir, file, ProbabilitySuffix), probability, labels.Height, labels.Width);
+                }
+
                 // The label image goes last: its presence is what marks an input as done.
-                LabelImageFile.Write(OutputPath(outDir, file, MasksSuffix), labels);
-                summary.Add((Path.GetFileName(file), $"{labels.MaxLabel} objects"));
+                LabelImageFile.Write(OutputPath(batch.OutDir, file, MasksSuffix), labels);
+                Interlocked.Add(ref objects, labels.MaxLabel);
+                summary.Add((Path.GetFileName(file), string.Create(CultureInfo.InvariantCulture, $"{labels.MaxLabel} objects in {clock.Elapsed.TotalSeconds:0.00} s")));
             }
             catch (SegKitException e)
             {
@@ -104,7 +191,12 @@ internal static class SegmentCommand
             console.Out.WriteLine($"{name}: {text}");
         }
 
-        console.Out.WriteLine($"outputs in {Path.GetFullPath(outDir)}");
+        if (todo.Count > 0)
+        {
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{todo.Count - failures.Count} image(s), {objects} objects in {total.Elapsed.TotalSeconds:0.00} s"));
+        }
+
+        console.Out.WriteLine($"outputs in {Path.GetFullPath(batch.OutDir)}");
         foreach (string failure in failures)
         {
             console.Error.WriteLine($"segkit: {failure}");

@@ -33,10 +33,11 @@ internal static class TrainCommand
         var validateEvery = new Option<int>("--validate-every") { DefaultValueFactory = _ => defaults.ValidateEvery, Description = "Validate every N epochs (and after the last)." };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Random seed (weights, patches, augmentation)." };
         var channels = new Option<string>("--channels") { DefaultValueFactory = _ => "0,0", Description = "Cellpose channels: cytoplasm,nucleus (0 gray/none, 1 red, 2 green, 3 blue)." };
+        var autoInvert = new Option<bool>("--auto-invert") { Description = "Invert images with a bright background (brightfield, stained tissue) after normalisation; the exported card tells inference to do the same." };
         var resume = new Option<bool>("--resume") { Description = "Continue from last.ckpt in the output folder." };
         var command = new Command("train", "Train a Cellpose-style network or a U-Net with TorchSharp.")
         {
-            kind, train, val, output, epochs, batch, patch, lr, optimizer, widths, diameter, validateEvery, seed, channels, resume,
+            kind, train, val, output, epochs, batch, patch, lr, optimizer, widths, diameter, validateEvery, seed, channels, autoInvert, resume,
         };
         command.SetAction((result, token) =>
         {
@@ -67,6 +68,7 @@ internal static class TrainCommand
                     ModelDiameter = result.GetValue(diameter),
                     ValidateEvery = result.GetValue(validateEvery),
                     Seed = result.GetValue(seed),
+                    InvertBrightBackground = result.GetValue(autoInvert),
                     Channels = ChannelSelection.FromCellpose(channelCodes[0], channelCodes[1]),
                     Cellpose = levelWidths is null ? CellposeNetOptions.Default : new CellposeNetOptions { Widths = levelWidths },
                     UNet = levelWidths is null ? UNetOptions.Modern : UNetOptions.Modern with { BaseWidth = levelWidths[0], Depth = Math.Max(1, levelWidths.Length - 1) },
@@ -87,8 +89,8 @@ internal static class TrainCommand
     {
         OutputFolder.Prepare(outDir);
         console.Error.WriteLine($"loading {trainDir}...");
-        var train = SegmentationDataset.Load(trainDir, options.Kind, options.Channels);
-        var val = valDir is null ? null : SegmentationDataset.Load(valDir, options.Kind, options.Channels);
+        var train = SegmentationDataset.Load(trainDir, options.Kind, options.Channels, invertBrightBackground: options.InvertBrightBackground);
+        var val = valDir is null ? null : SegmentationDataset.Load(valDir, options.Kind, options.Channels, invertBrightBackground: options.InvertBrightBackground);
         console.Error.WriteLine($"{train.Count} training image(s){(val is null ? string.Empty : $", {val.Count} validation image(s)")}; median object diameter {train.MedianDiameter?.ToString("0.0", CultureInfo.InvariantCulture) ?? "n/a"} px");
         var trainer = new Trainer(options, outDir, new EpochPrinter(console.Error, options.Epochs), console.Interactive ? new StepPrinter(console.Error) : null);
         // Ctrl+C finishes and saves the epoch in progress instead of killing the run mid-write.

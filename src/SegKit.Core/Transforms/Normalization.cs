@@ -30,6 +30,30 @@ public static class Normalization
         return result;
     }
 
+    /// <summary>
+    /// Brightfield and stained-tissue images show dark nuclei on a light background, fluorescence the reverse. A model
+    /// trained with this step sees one polarity only: when the median of the normalised first channel is above 0.5
+    /// (most of the image is bright, so the background is), that channel is inverted in place (1 - x, as Cellpose's
+    /// invert). Returns whether it was.
+    /// </summary>
+    public static bool InvertIfBrightBackground(Image normalized)
+    {
+        ArgumentNullException.ThrowIfNull(normalized);
+        Span<float> plane = normalized.Plane(0);
+        float[] copy = plane.ToArray();
+        if (copy.Length == 0 || Percentile(copy, 50) <= 0.5f)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < plane.Length; i++)
+        {
+            plane[i] = 1f - plane[i];
+        }
+
+        return true;
+    }
+
     /// <summary>Normalises one plane in place (see <see cref="Normalize99"/>).</summary>
     public static void NormalizeInPlace(Span<float> plane, double lower = 1, double upper = 99, bool invert = false)
     {

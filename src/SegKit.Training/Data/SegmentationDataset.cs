@@ -34,7 +34,7 @@ public sealed class SegmentationDataset
     /// <param name="kind">Cellpose: 2 input channels [cytoplasm, nucleus] and flow targets; U-Net: 1 channel.</param>
     /// <param name="channels">Channel selection (Cellpose's codes); gray by default.</param>
     /// <param name="progress">Receives a line per image loaded.</param>
-    public static SegmentationDataset Load(string folder, ModelKind kind, ChannelSelection? channels = null, IProgress<string>? progress = null)
+    public static SegmentationDataset Load(string folder, ModelKind kind, ChannelSelection? channels = null, IProgress<string>? progress = null, bool invertBrightBackground = false)
     {
         ArgumentNullException.ThrowIfNull(folder);
         channels ??= ChannelSelection.Gray;
@@ -80,7 +80,7 @@ public sealed class SegmentationDataset
             }
 
             progress?.Report($"loading {Path.GetFileName(imagePath)}");
-            Image input = Prepare(raw, kind, channels);
+            Image input = Prepare(raw, kind, channels, invertBrightBackground);
             LabelImage instances = kind == ModelKind.UNet ? InstancesOf(labels) : labels.Renumber();
             FlowField? flows = kind == ModelKind.Cellpose ? MaskFlows.Compute(instances) : null;
             items.Add(new DatasetItem(Path.GetFileNameWithoutExtension(imagePath), input, instances, flows, instances.MedianDiameter()));
@@ -95,7 +95,7 @@ public sealed class SegmentationDataset
     }
 
     /// <summary>The model's input: Cellpose gets [cytoplasm, nucleus], U-Net the cytoplasm (or gray) channel; each normalised.</summary>
-    public static Image Prepare(Image raw, ModelKind kind, ChannelSelection channels)
+    public static Image Prepare(Image raw, ModelKind kind, ChannelSelection channels, bool invertBrightBackground = false)
     {
         ArgumentNullException.ThrowIfNull(raw);
         Image selected = raw.SelectChannels(channels);
@@ -104,7 +104,13 @@ public sealed class SegmentationDataset
             selected = new Image(1, selected.Height, selected.Width, selected.Plane(0).ToArray());
         }
 
-        return Normalization.Normalize99(selected);
+        Image normalized = Normalization.Normalize99(selected);
+        if (invertBrightBackground)
+        {
+            Normalization.InvertIfBrightBackground(normalized);
+        }
+
+        return normalized;
     }
 
     /// <summary>A binary (semantic) mask becomes instances by connected components; an instance mask is kept.</summary>

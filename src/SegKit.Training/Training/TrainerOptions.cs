@@ -36,6 +36,9 @@ public sealed record TrainerOptions
 
     public int Seed { get; init; }
 
+    /// <summary>Invert images whose background is bright (brightfield, H&amp;E) after normalisation, so the network sees one polarity.</summary>
+    public bool InvertBrightBackground { get; init; }
+
     /// <summary>Extra augmentation for U-Net (elastic deformation, as the paper).</summary>
     public double ElasticAlpha { get; init; }
 

@@ -96,4 +96,27 @@ public class NormalizationTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Normalization.Normalize99(image, 50, 10));
         Assert.Throws<ArgumentOutOfRangeException>(() => Normalization.Normalize99(image, -1, 99));
     }
+
+    [Fact]
+    public void A_bright_background_is_inverted_and_a_dark_one_is_left_alone()
+    {
+        // Brightfield-like: 90% bright background, dark objects; fluorescence-like: the reverse.
+        var bright = new Image(2, 10, 10);
+        var dark = new Image(1, 10, 10);
+        for (int i = 0; i < 100; i++)
+        {
+            bright.Plane(0)[i] = i < 10 ? 0.1f : 0.9f;
+            bright.Plane(1)[i] = 0.7f;
+            dark.Plane(0)[i] = i < 10 ? 0.9f : 0.1f;
+        }
+
+        Assert.True(Normalization.InvertIfBrightBackground(bright));
+        Assert.Equal(0.9f, bright.Plane(0)[0], 6);
+        Assert.Equal(0.1f, bright.Plane(0)[50], 6);
+        Assert.Equal(0.7f, bright.Plane(1)[0]); // only the first channel: the second is a separate stain
+
+        Assert.False(Normalization.InvertIfBrightBackground(dark));
+        Assert.Equal(0.9f, dark.Plane(0)[0]);
+        Assert.Equal(0.1f, dark.Plane(0)[50]);
+    }
 }
