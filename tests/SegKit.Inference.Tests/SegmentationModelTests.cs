@@ -53,4 +53,46 @@ public class SegmentationModelTests
         var outputs = Assert.Throws<ModelLoadException>(() => SegmentationModel.Load(Write(2, 2, null), CellposeCard));
         Assert.Contains("needs 3 output channels", outputs.Message);
     }
+
+    [Fact]
+    public void A_model_loads_from_a_stream_with_the_same_checks()
+    {
+        string path = Write(2, 3, CellposeCard);
+        using (var stream = File.OpenRead(path))
+        using (var model = SegmentationModel.Load(stream, "embedded:nuclei.onnx"))
+        {
+            Assert.Equal(CellposeCard, model.Card);
+            Assert.Equal("embedded:nuclei.onnx", model.Source);
+        }
+
+        using var truncated = new MemoryStream(File.ReadAllBytes(path)[..40]);
+        var e = Assert.Throws<ModelLoadException>(() => SegmentationModel.Load(truncated, "embedded:broken.onnx"));
+        Assert.Equal("embedded:broken.onnx", e.FilePath);
+    }
+
+    [Fact]
+    public void Card_channels_give_the_channel_selection_and_missing_channels_are_refused()
+    {
+        Assert.Equal(SegKit.Core.Images.ChannelSelection.Gray, ModelChannels.Selection(CellposeCard));
+        var colour = CellposeCard with { InputChannels = ["cytoplasm:green", "nucleus:blue"] };
+        var selection = ModelChannels.Selection(colour);
+        Assert.Equal(SegKit.Core.Images.ChannelSelection.FromCellpose(2, 3), selection);
+        Assert.Equal(colour.InputChannels, ModelChannels.Describe(selection, SegmentationModelKind.Cellpose));
+
+        var grey = new SegKit.Core.Images.Image(1, 4, 4);
+        var e = Assert.Throws<SegKit.Core.InvalidImageException>(() => ModelChannels.Check(grey, selection, "cells.png"));
+        Assert.Equal("cells.png", e.FilePath);
+        Assert.Contains("has 1 channel(s) but the model reads green (channel 2)", e.Message);
+        ModelChannels.Check(new SegKit.Core.Images.Image(3, 4, 4), selection, "rgb.png");
+    }
+
+    [Fact]
+    public void Images_above_the_size_limit_are_refused_with_the_limit_and_the_memory_they_need()
+    {
+        ImageSizeLimit.Check(8000, 8000, ImageSizeLimit.DefaultMegapixels, "ok.tif");
+        var e = Assert.Throws<SegKit.Core.InvalidImageException>(() => ImageSizeLimit.Check(20_000, 20_000, ImageSizeLimit.DefaultMegapixels, "big.tif"));
+        Assert.Contains("is 20000 x 20000 (400 megapixels), above the limit of 64 megapixels", e.Message);
+        Assert.Contains("about 40 GB", e.Message);
+        ImageSizeLimit.Check(20_000, 20_000, 500, "big.tif");
+    }
 }
