@@ -27,7 +27,7 @@ internal static class ModelSegmentation
             return image => segmenter.Segment(image).Labels;
         }
 
-        var unet = new UNetSegmenter(network, new UNetSegmenterOptions { Classes = model.OutputChannels, TileSize = tile, MinSize = minSize });
+        var unet = new UNetSegmenter(network, new UNetSegmenterOptions { Classes = model.OutputChannels, TileSize = tile, Halo = card.Halo, MinSize = minSize });
         return image => unet.Segment(image).Labels;
     }
 }
