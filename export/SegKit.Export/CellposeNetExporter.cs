@@ -6,6 +6,7 @@ namespace SegKit.Export;
 /// <summary>
 /// CellposeNet to ONNX (opset 17): the same computation as its forward pass in evaluation mode, with dynamic batch,
 /// height and width (multiples of 8). Outputs "flows" [N, 3, H, W] (dY, dX, cell-probability logit) and "style".
+/// The options are recorded beside the card (<see cref="NetworkArchitecture"/>) for <see cref="OnnxWeightImporter"/>.
 /// </summary>
 public static class CellposeNetExporter
 {
@@ -42,7 +43,8 @@ public static class CellposeNetExporter
         builder.Node("Identity", [style], [StyleName]);
         builder.Output(OutputName, OnnxElementType.Float, "N", net.Options.OutputChannels, "H", "W");
         builder.Output(StyleName, OnnxElementType.Float, "N", net.Options.Widths[^1]);
-        return builder.ToModel(card?.ToMetadata());
+        g.EnsureEveryWeightUsed("Cellpose network");
+        return builder.ToModel(NetworkArchitecture.Merge(card, NetworkArchitecture.Describe(net.Options)));
     }
 
     private static string BatchConv(OnnxGraphWriter g, string x, string prefix, long kernel) =>

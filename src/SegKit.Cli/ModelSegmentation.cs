@@ -35,7 +35,7 @@ internal static class ModelSegmentation
             };
         }
 
-        var unet = new UNetSegmenter(network, new UNetSegmenterOptions { Classes = model.OutputChannels, TileSize = tile, MinSize = minSize });
+        var unet = new UNetSegmenter(network, new UNetSegmenterOptions { Classes = model.OutputChannels, TileSize = tile, Halo = card.Halo, MinSize = minSize });
         return (image, path) =>
         {
             ModelChannels.Check(image, selection, path);

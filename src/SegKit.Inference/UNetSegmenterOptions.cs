@@ -1,6 +1,6 @@
 namespace SegKit.Inference;
 
-/// <summary>How a U-Net is applied: classes, which class is the objects, how instances are formed.</summary>
+/// <summary>How a U-Net is applied: classes, which class is the objects, how instances are formed, how it is tiled.</summary>
 public sealed record UNetSegmenterOptions
 {
     /// <summary>Output channels (class logits; 1 means a single sigmoid foreground logit).</summary>
@@ -13,7 +13,22 @@ public sealed record UNetSegmenterOptions
 
     public InstanceMode Instances { get; init; } = InstanceMode.ConnectedComponents;
 
+    /// <summary>Side of the square tiles the network is given (for a valid-padding U-Net, one of the sizes it accepts).</summary>
     public int TileSize { get; init; } = 256;
+
+    /// <summary>
+    /// Context pixels a valid-padding U-Net trims at each border (the model card's halo): 0 for same padding, whose
+    /// tiles are blended; above 0 the network returns each tile's centre, (TileSize - 2 Halo) square, and the image
+    /// is covered by the paper's overlap-tile scheme instead (mirrored borders, centres stitched without blending).
+    /// </summary>
+    public int Halo { get; init; }
+
+    /// <summary>
+    /// Valid padding: the network's total down-sampling (2^depth). Tiles start at multiples of it, so each sees the
+    /// pooling grid a whole-image pass would and the stitched result equals that pass. Null derives it from the halo
+    /// of SegKit's valid U-Nets (halo = 6 x 2^depth - 4), else 1.
+    /// </summary>
+    public int? DownsamplingFactor { get; init; }
 
     public int BatchSize { get; init; } = 4;
 

@@ -1,5 +1,6 @@
 using SegKit.Core.Images;
 using SegKit.Core.Tiling;
+using SegKit.Core.Transforms;
 
 namespace SegKit.Inference.Tests;
 
@@ -25,6 +26,74 @@ public class UNetSegmenterTests
                 }
             }
         }
+    }
+
+    /// <summary>A valid-padding stand-in: returns each tile's centre (the halo trimmed) as class 1 and its negation as class 0.</summary>
+    private sealed class TileCentre(int halo) : ITileNetwork
+    {
+        public int OutputChannels => 2;
+
+        public int Tiles { get; private set; }
+
+        public void Run(ReadOnlySpan<float> input, int count, int inputChannels, int tileSize, Span<float> output)
+        {
+            int size = tileSize - (2 * halo);
+            Assert.Equal(count * 2 * size * size, output.Length);
+            Tiles += count;
+            for (int b = 0; b < count; b++)
+            {
+                for (int y = 0; y < size; y++)
+                {
+                    for (int x = 0; x < size; x++)
+                    {
+                        float v = input[(b * inputChannels * tileSize * tileSize) + ((y + halo) * tileSize) + x + halo];
+                        output[(((b * 2) + 1) * size * size) + (y * size) + x] = v;
+                        output[(b * 2 * size * size) + (y * size) + x] = -v;
+                    }
+                }
+            }
+        }
+    }
+
+    private static Image Noise(int height, int width, int seed)
+    {
+        var random = new Random(seed);
+        var image = new Image(1, height, width);
+        for (int i = 0; i < image.Buffer.Length; i++)
+        {
+            image.Buffer[i] = (float)random.NextDouble() * 1000;
+        }
+
+        return image;
+    }
+
+    [Theory]
+    [InlineData(150, 130, 60, 20, null, 56)] // step 20 (factor 4 from the halo): 8 x 7 tiles
+    [InlineData(150, 130, 60, 20, 8, 90)] // step 16: 10 x 9 tiles
+    [InlineData(7, 45, 44, 20, null, 24)] // step 4: 2 x 12 tiles, mirrored far beyond the image
+    [InlineData(7, 23, 64, 20, null, 1)] // one tile larger than the image
+    [InlineData(1, 1, 44, 20, null, 1)]
+    [InlineData(33, 17, 31, 3, 1, 2)] // no down-sampling: step = output = 25, 2 x 1 tiles
+    public void Valid_padding_tiles_put_every_centre_back_in_its_place(int height, int width, int tile, int halo, int? factor, int tiles)
+    {
+        var network = new TileCentre(halo);
+        var segmenter = new UNetSegmenter(network, new UNetSegmenterOptions { TileSize = tile, Halo = halo, DownsamplingFactor = factor, BatchSize = 3 });
+        Image image = Noise(height, width, height + width);
+        Image logits = segmenter.Logits(image);
+        Image expected = Normalization.Normalize99(image);
+        Assert.Equal((2, height, width), (logits.Channels, logits.Height, logits.Width));
+        Assert.Equal(expected.Buffer, logits.Plane(1).ToArray());
+        Assert.Equal(expected.Buffer.Select(v => -v), logits.Plane(0).ToArray());
+        Assert.Equal(tiles, network.Tiles);
+    }
+
+    [Fact]
+    public void A_halo_must_leave_output_and_a_whole_down_sampling_step()
+    {
+        Assert.Throws<ArgumentException>(() => new UNetSegmenter(new TileCentre(20), new UNetSegmenterOptions { TileSize = 40, Halo = 20 }));
+        Assert.Throws<ArgumentException>(() => new UNetSegmenter(new TileCentre(20), new UNetSegmenterOptions { TileSize = 42, Halo = 20 })); // 2 pixels, factor 4
+        Assert.Throws<ArgumentException>(() => new UNetSegmenter(new TileCentre(1), new UNetSegmenterOptions { TileSize = 42, Halo = -1 }));
+        _ = new UNetSegmenter(new TileCentre(20), new UNetSegmenterOptions { TileSize = 44, Halo = 20 });
     }
 
     /// <summary>Two 20x20 squares touching along a 1-pixel seam (value 0.5), and a separate square, on a 0 background.</summary>

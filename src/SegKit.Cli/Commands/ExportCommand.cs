@@ -13,7 +13,10 @@ using TorchSharp;
 
 namespace SegKit.Cli.Commands;
 
-/// <summary>segkit export: a training checkpoint to an ONNX model with its card, written only if ONNX Runtime reproduces TorchSharp.</summary>
+/// <summary>
+/// segkit export: a training checkpoint (Cellpose network or U-Net) to an ONNX model with its card, written only if
+/// ONNX Runtime reproduces TorchSharp on a random input at the training patch size.
+/// </summary>
 internal static class ExportCommand
 {
     /// <summary>Largest difference between ONNX Runtime and TorchSharp outputs that still counts as the same network.</summary>
@@ -24,7 +27,7 @@ internal static class ExportCommand
         var checkpoint = new Argument<string>("checkpoint") { Description = "A checkpoint written by segkit train (best.ckpt or last.ckpt)." };
         var output = new Option<string>("--out", "-o") { Required = true, Description = "The ONNX file to write." };
         var trainingData = new Option<string?>("--training-data") { Description = "What the model was trained on, for its card." };
-        var command = new Command("export", "Export a trained Cellpose network to ONNX (with a model card), after checking ONNX Runtime reproduces TorchSharp.")
+        var command = new Command("export", "Export a trained Cellpose network or U-Net to ONNX (with a model card), after checking ONNX Runtime reproduces TorchSharp.")
         {
             checkpoint, output, trainingData,
         };
@@ -36,25 +39,48 @@ internal static class ExportCommand
     {
         var (model, options, header) = Trainer.LoadModel(checkpointPath);
         using var disposeModel = model;
-        if (model is not CellposeNet net)
-        {
-            throw new SegKitException("exporting U-Net checkpoints to ONNX is not supported yet; only Cellpose networks export", checkpointPath);
-        }
-
         var card = new ModelCard
         {
             Kind = SegmentationModelKind.Cellpose,
             InputChannels = ModelChannels.Describe(options.Channels, SegmentationModelKind.Cellpose),
-            Diameter = options.ModelDiameter,
-            InvertBrightBackground = options.InvertBrightBackground,
             TileSize = options.PatchSize,
             TrainingData = $"{trainingData ?? "unspecified"}; {header.Epoch + 1} epochs, seed {options.Seed}",
             TrainedAt = File.GetLastWriteTimeUtc(checkpointPath),
-            ValidationMetrics = header.BestMetric is double ap ? new Dictionary<string, double> { ["ap50"] = ap } : new Dictionary<string, double>(),
             SegKitVersion = typeof(ExportCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
         };
-        OnnxModel onnx = CellposeNetExporter.Export(net, card);
-        double difference = ParityCheck(net, OnnxWriter.ToBytes(onnx), options.PatchSize);
+        OnnxModel onnx;
+        double difference;
+        int channels;
+        switch (model)
+        {
+            case CellposeNet net:
+                card = card with
+                {
+                    Diameter = options.ModelDiameter,
+                    InvertBrightBackground = options.InvertBrightBackground,
+                    ValidationMetrics = Metrics("ap50", header.BestMetric),
+                };
+                onnx = CellposeNetExporter.Export(net, card);
+                channels = net.Options.InputChannels;
+                difference = ParityCheck(input => net.forward(input).Output, OnnxWriter.ToBytes(onnx), CellposeNetExporter.InputName, CellposeNetExporter.OutputName, channels, options.PatchSize);
+                break;
+            case UNet unet:
+                card = card with
+                {
+                    Kind = SegmentationModelKind.UNet,
+                    InputChannels = unet.Options.InputChannels == 1 ? ModelChannels.Describe(options.Channels, SegmentationModelKind.UNet) : Names("channel", unet.Options.InputChannels),
+                    Classes = unet.Options.Classes == 2 ? ["background", "foreground"] : Names("class", unet.Options.Classes),
+                    Halo = UNetExporter.Halo(unet.Options),
+                    ValidationMetrics = Metrics("foreground_iou", header.BestMetric),
+                };
+                onnx = UNetExporter.Export(unet, card);
+                channels = unet.Options.InputChannels;
+                difference = ParityCheck(unet.forward, OnnxWriter.ToBytes(onnx), UNetExporter.InputName, UNetExporter.OutputName, channels, options.PatchSize);
+                break;
+            default:
+                throw new SegKitException($"the checkpoint holds a {model.GetName()}, which has no ONNX export", checkpointPath);
+        }
+
         if (!(difference <= ParityTolerance))
         {
             throw new SegKitException($"ONNX Runtime differs from TorchSharp by {difference:G3} (tolerance {ParityTolerance:G1}); nothing was written", checkpointPath);
@@ -67,15 +93,27 @@ internal static class ExportCommand
         return ExitCodes.Success;
     }
 
-    private static double ParityCheck(CellposeNet net, byte[] onnx, int size)
+    private static Dictionary<string, double> Metrics(string name, double? value) =>
+        value is double v ? new Dictionary<string, double> { [name] = v } : [];
+
+    private static string[] Names(string prefix, int count) =>
+        Enumerable.Range(0, count).Select(i => string.Create(CultureInfo.InvariantCulture, $"{prefix} {i}")).ToArray();
+
+    /// <summary>Largest |TorchSharp - ONNX Runtime| on a seeded random [1, C, size, size] input; infinity when the shapes differ.</summary>
+    private static double ParityCheck(Func<torch.Tensor, torch.Tensor> forward, byte[] onnx, string inputName, string outputName, int channels, int size)
     {
         using var session = OnnxSessions.Open(onnx, "exported model", intraOpThreads: 2);
         using var scope = torch.NewDisposeScope();
         var generator = new torch.Generator(12345);
-        var input = torch.randn([1, net.Options.InputChannels, size, size], generator: generator);
-        float[] expected = net.forward(input).Output.data<float>().ToArray();
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(CellposeNetExporter.InputName, new DenseTensor<float>(input.data<float>().ToArray(), [1, net.Options.InputChannels, size, size]))]);
-        float[] actual = results.First(r => r.Name == CellposeNetExporter.OutputName).AsTensor<float>().ToArray();
-        return expected.Length == actual.Length ? expected.Zip(actual, (a, b) => Math.Abs((double)a - b)).Max() : double.PositiveInfinity;
+        var input = torch.randn([1, channels, size, size], generator: generator);
+        var expected = forward(input);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(inputName, new DenseTensor<float>(input.data<float>().ToArray(), [1, channels, size, size]))]);
+        var actual = results.First(r => r.Name == outputName).AsTensor<float>();
+        if (!actual.Dimensions.ToArray().Select(d => (long)d).SequenceEqual(expected.shape))
+        {
+            return double.PositiveInfinity;
+        }
+
+        return expected.data<float>().ToArray().Zip(actual.ToArray(), (a, b) => Math.Abs((double)a - b)).Max();
     }
 }

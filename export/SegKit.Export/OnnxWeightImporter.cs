@@ -1,0 +1,101 @@
+using SegKit.Onnx;
+using SegKit.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SegKit.Export;
+
+/// <summary>
+/// Turns an ONNX file written by <see cref="CellposeNetExporter"/> or <see cref="UNetExporter"/> back into a
+/// TorchSharp network (to fine-tune a shipped model): the architecture from the file's metadata
+/// (<see cref="NetworkArchitecture"/>), then every parameter and batch-norm running statistic from the initializer
+/// of the same name. Nothing is loaded unless every weight fits.
+/// </summary>
+public static class OnnxWeightImporter
+{
+    /// <summary>Builds the network the file describes and loads its weights; the network is in evaluation mode.</summary>
+    /// <exception cref="ModelImportException">The file's architecture or weights do not make a SegKit network.</exception>
+    /// <exception cref="OnnxFormatException">The file is not readable ONNX.</exception>
+    public static nn.Module Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new ModelImportException("model file not found", path);
+        }
+
+        return Load(OnnxReader.ReadFile(path), path);
+    }
+
+    /// <param name="source">Names the model in error messages.</param>
+    public static nn.Module Load(OnnxModel model, string source)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        TorchRuntime.EnsureLoaded();
+        nn.Module network = NetworkArchitecture.Build(model.Metadata, model.Graph.Initializers, source);
+        try
+        {
+            LoadInto(network, model, source);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+
+        network.eval();
+        return network;
+    }
+
+    /// <summary>
+    /// Copies the file's weights into <paramref name="network"/> by state-dict name. Every parameter and running
+    /// statistic must have an initializer of its shape, and every initializer that is not a graph constant must be
+    /// one of the network's; batch-norm step counters are left as they are.
+    /// </summary>
+    public static void LoadInto(nn.Module network, OnnxModel model, string source)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(model);
+        var initializers = new Dictionary<string, OnnxTensor>(StringComparer.Ordinal);
+        foreach (OnnxTensor tensor in model.Graph.Initializers)
+        {
+            initializers[tensor.Name] = tensor;
+        }
+
+        var state = network.state_dict().Where(e => !e.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList();
+        var names = state.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+        string[] foreign = initializers.Keys.Where(k => !names.Contains(k) && !k.StartsWith(OnnxGraphWriter.ConstantPrefix, StringComparison.Ordinal)).ToArray();
+        if (foreign.Length > 0)
+        {
+            throw new ModelImportException($"holds weights the {network.GetName()} has no place for: {List(foreign)}", source);
+        }
+
+        // Check everything before touching the network, so a misfit leaves it as it was.
+        var values = new List<(Tensor Target, float[] Data)>(state.Count);
+        foreach (var (name, target) in state)
+        {
+            if (!initializers.TryGetValue(name, out OnnxTensor? tensor))
+            {
+                throw new ModelImportException($"has no weight '{name}' {Shape(target.shape)}, which the {network.GetName()} needs", source);
+            }
+
+            if (tensor.ElementType != OnnxElementType.Float || !tensor.Dims.SequenceEqual(target.shape))
+            {
+                throw new ModelImportException($"weight '{name}' is {tensor.ElementType} {Shape(tensor.Dims)}, the {network.GetName()} needs Float {Shape(target.shape)}", source);
+            }
+
+            values.Add((target, tensor.ToFloats()));
+        }
+
+        using var noGrad = torch.no_grad();
+        foreach (var (target, data) in values)
+        {
+            using Tensor source32 = torch.tensor(data, target.shape, dtype: ScalarType.Float32);
+            target.copy_(source32);
+        }
+    }
+
+    private static string Shape(IEnumerable<long> dims) => $"[{string.Join(", ", dims)}]";
+
+    private static string List(string[] names) => string.Join(", ", names.Take(5).Select(n => $"'{n}'")) + (names.Length > 5 ? $" and {names.Length - 5} more" : "");
+}
