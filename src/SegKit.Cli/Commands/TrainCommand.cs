@@ -34,10 +34,12 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Random seed (weights, patches, augmentation)." };
         var channels = new Option<string>("--channels") { DefaultValueFactory = _ => "0,0", Description = "Cellpose channels: cytoplasm,nucleus (0 gray/none, 1 red, 2 green, 3 blue)." };
         var autoInvert = new Option<bool>("--auto-invert") { Description = "Invert images with a bright background (brightfield, stained tissue) after normalisation; the exported card tells inference to do the same." };
+        var borderWeight = new Option<double>("--border-weight") { DefaultValueFactory = _ => defaults.BorderWeight, Description = "U-Net: border weight w0 of the paper's weight map (0 = none)." };
+        var noClassBalance = new Option<bool>("--no-class-balance") { Description = "U-Net: plain per-pixel loss instead of weighing both classes as equally frequent (optimises pixel accuracy)." };
         var resume = new Option<bool>("--resume") { Description = "Continue from last.ckpt in the output folder." };
         var command = new Command("train", "Train a Cellpose-style network or a U-Net with TorchSharp.")
         {
-            kind, train, val, output, epochs, batch, patch, lr, optimizer, widths, diameter, validateEvery, seed, channels, autoInvert, resume,
+            kind, train, val, output, epochs, batch, patch, lr, optimizer, widths, diameter, validateEvery, seed, channels, autoInvert, borderWeight, noClassBalance, resume,
         };
         command.SetAction((result, token) =>
         {
@@ -69,6 +71,8 @@ internal static class TrainCommand
                     ValidateEvery = result.GetValue(validateEvery),
                     Seed = result.GetValue(seed),
                     InvertBrightBackground = result.GetValue(autoInvert),
+                    BorderWeight = result.GetValue(borderWeight),
+                    BalanceClasses = !result.GetValue(noClassBalance),
                     Channels = ChannelSelection.FromCellpose(channelCodes[0], channelCodes[1]),
                     Cellpose = levelWidths is null ? CellposeNetOptions.Default : new CellposeNetOptions { Widths = levelWidths },
                     UNet = levelWidths is null ? UNetOptions.Modern : UNetOptions.Modern with { BaseWidth = levelWidths[0], Depth = Math.Max(1, levelWidths.Length - 1) },

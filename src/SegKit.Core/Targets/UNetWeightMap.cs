@@ -15,7 +15,8 @@ public static class UNetWeightMap
     /// <param name="labels">Objects 1..N; their union is the foreground class.</param>
     /// <param name="w0">Border weight (the paper: 10).</param>
     /// <param name="sigma">Border width in pixels (the paper: 5).</param>
-    public static float[] Compute(LabelImage labels, double w0 = 10, double sigma = 5)
+    /// <param name="balanceClasses">Weigh both classes as if equally frequent (the paper's w_c); off: every pixel's base weight is 1.</param>
+    public static float[] Compute(LabelImage labels, double w0 = 10, double sigma = 5, bool balanceClasses = true)
     {
         ArgumentNullException.ThrowIfNull(labels);
         if (!(w0 >= 0) || double.IsInfinity(w0))
@@ -35,8 +36,8 @@ public static class UNetWeightMap
         long background = l.Length - foreground;
 
         // Class balance: each class weighs in as if both were equally frequent (mean weight 1).
-        float backgroundWeight = background == 0 ? 1f : (float)(l.Length / (2.0 * background));
-        float foregroundWeight = foreground == 0 ? 1f : (float)(l.Length / (2.0 * foreground));
+        float backgroundWeight = background == 0 || !balanceClasses ? 1f : (float)(l.Length / (2.0 * background));
+        float foregroundWeight = foreground == 0 || !balanceClasses ? 1f : (float)(l.Length / (2.0 * foreground));
         var weights = new float[l.Length];
         for (int i = 0; i < l.Length; i++)
         {

@@ -233,7 +233,7 @@ public sealed class Trainer
                 classes[(i * p * p) + k] = labels[k] > 0 ? 1 : 0;
             }
 
-            UNetWeightMap.Compute(samples[i].Labels).CopyTo(weights.AsSpan(i * p * p));
+            UNetWeightMap.Compute(samples[i].Labels, _options.BorderWeight, balanceClasses: _options.BalanceClasses).CopyTo(weights.AsSpan(i * p * p));
         }
 
         Tensor logits = ((UNet)model).forward(x);

@@ -39,6 +39,12 @@ public sealed record TrainerOptions
     /// <summary>Invert images whose background is bright (brightfield, H&amp;E) after normalisation, so the network sees one polarity.</summary>
     public bool InvertBrightBackground { get; init; }
 
+    /// <summary>U-Net loss: the border weight w0 of the paper's weight map (0: no border term).</summary>
+    public double BorderWeight { get; init; } = 10;
+
+    /// <summary>U-Net loss: weigh both classes as if equally frequent (the paper's w_c). Off optimises plain pixel accuracy.</summary>
+    public bool BalanceClasses { get; init; } = true;
+
     /// <summary>Extra augmentation for U-Net (elastic deformation, as the paper).</summary>
     public double ElasticAlpha { get; init; }
 
@@ -68,6 +74,11 @@ public sealed record TrainerOptions
         if (Kind == ModelKind.UNet && UNet.OutputSize(PatchSize) is null)
         {
             throw new ArgumentOutOfRangeException(nameof(PatchSize), PatchSize, $"a {PatchSize}-pixel patch does not fit this valid-padding U-Net; the next size that does is {UNet.NextValidInputSize(PatchSize)}");
+        }
+
+        if (!(BorderWeight >= 0) || double.IsInfinity(BorderWeight))
+        {
+            throw new ArgumentOutOfRangeException(nameof(BorderWeight), BorderWeight, "the border weight must be a finite number >= 0");
         }
 
         if (!(ModelDiameter > 0))

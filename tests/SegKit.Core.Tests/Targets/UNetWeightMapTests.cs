@@ -41,4 +41,21 @@ public class UNetWeightMapTests
         Assert.Equal(100 / 2.0, w[55], 4);
         Assert.Equal("sigma", Assert.Throws<ArgumentOutOfRangeException>(() => UNetWeightMap.Compute(labels, sigma: 0)).ParamName);
     }
+
+    [Fact]
+    public void Without_class_balance_the_base_weight_is_one_and_only_borders_weigh_more()
+    {
+        var labels = new LabelImage(20, 20);
+        for (int x = 2; x < 9; x++)
+        {
+            labels[10, x] = 1;
+            labels[10, x + 9] = 2;
+        }
+
+        float[] plain = UNetWeightMap.Compute(labels, w0: 0, balanceClasses: false);
+        Assert.All(plain, v => Assert.Equal(1f, v));
+        float[] bordered = UNetWeightMap.Compute(labels, balanceClasses: false);
+        Assert.Equal(1f, bordered[0], 3); // far from both objects
+        Assert.True(bordered[(10 * 20) + 9] > 5, "the pixel between the two objects carries the border term");
+    }
 }
