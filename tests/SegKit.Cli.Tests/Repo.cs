@@ -5,9 +5,9 @@ internal static class Repo
 {
     public static string Root => SegKit.Testing.RepositoryLayout.Root;
 
-    public static string SampleImages => Path.Combine(Root, "samples", "images");
+    public static string SampleImages => Path.Combine(Root, "models", "samples", "images");
 
-    public static string SampleMasks => Path.Combine(Root, "samples", "masks");
+    public static string SampleMasks => Path.Combine(Root, "models", "samples", "masks");
 
     public static string NewTempDir() => Directory.CreateTempSubdirectory("segkit-cli-").FullName;
 }

@@ -79,7 +79,7 @@ public class ValidUNetTilingTests
         });
 
         // A 150 x 130 crop of a real image: several tiles each way, the last ones reaching past the border.
-        Image image = ImageFile.Read(Path.Combine(RepositoryLayout.Root, "samples", "images", "dsb_4be73d68.png")).ToGray().Crop(40, 30, 150, 130);
+        Image image = ImageFile.Read(Path.Combine(RepositoryLayout.Root, "models", "samples", "images", "dsb_4be73d68.png")).ToGray().Crop(40, 30, 150, 130);
         Image logits = segmenter.Logits(image);
         float[] expected = WholeImage(net, Normalization.Normalize99(image), halo);
         double difference = expected.Zip(logits.Buffer, (a, b) => Math.Abs((double)a - b)).Max();
