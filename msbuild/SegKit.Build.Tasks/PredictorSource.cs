@@ -140,7 +140,7 @@ internal static class PredictorSource
                         var input = new global::SegKit.Core.Images.Image({{channels.Count}}, {{channels[0].Parameter}}.Height, {{channels[0].Parameter}}.Width);
             """);
         for (var i = 0; i < channels.Count; i++)
-            s.AppendLine($"            CopyChannel({channels[i].Parameter}, input, {i}, \"{channels[i].Parameter.TrimStart('@')}\");");
+            s.AppendLine($"            {(i == 0 ? "" : $"if ({channels[i].Parameter} is not null) ")}CopyChannel({channels[i].Parameter}, input, {i}, \"{channels[i].Parameter.TrimStart('@')}\");");
         s.AppendLine($$"""
                         return _segment(input);
                     }
