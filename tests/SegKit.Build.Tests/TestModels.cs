@@ -1,0 +1,108 @@
+using SegKit.Core.Metrics;
+using SegKit.Export;
+using SegKit.Imaging;
+using SegKit.Inference;
+using SegKit.Onnx;
+using SegKit.Testing;
+using SegKit.Training.Data;
+using SegKit.Training.Models;
+using SegKit.Training.Training;
+
+namespace SegKit.Build.Tests;
+
+/// <summary>
+/// The models the consumer projects use: a tiny CellposeNet trained for a few epochs on synthetic nuclei and
+/// exported with its card (a real model run, so a real AP), a card-less ONNX file, a corrupt file, and a
+/// one-convolution U-Net (threshold at half the normalised intensity) to compile the U-Net predictor against.
+/// </summary>
+internal static class TestModels
+{
+    public static void WriteCellpose(string path)
+    {
+        string data = SyntheticData.Write(images: 4, size: 64, seed: 1);
+        var set = SegmentationDataset.Load(data, ModelKind.Cellpose);
+        string run = Directory.CreateTempSubdirectory("segkit-build-train-").FullName;
+        var options = new TrainerOptions
+        {
+            Cellpose = new CellposeNetOptions { Widths = [8, 16, 32, 64] },
+            Epochs = 40,
+            BatchSize = 4,
+            PatchSize = 64,
+            LearningRate = 0.01,
+            ValidateEvery = 1000,
+            ModelDiameter = 13,
+            Seed = 3,
+        };
+        var result = new Trainer(options, run).Run(set, set);
+        var (model, trained, _) = Trainer.LoadModel(result.LastCheckpoint);
+        var card = new ModelCard
+        {
+            Kind = SegmentationModelKind.Cellpose,
+            InputChannels = ["cytoplasm", "nucleus"],
+            Diameter = trained.ModelDiameter,
+            TileSize = 64,
+            TrainingData = "synthetic nuclei, 4 images of 64 x 64; 40 epochs (SegKit.Build tests)",
+            TrainingSteps = 40,
+            TrainedAt = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            SegKitVersion = "test",
+        };
+        OnnxWriter.WriteFile(path, CellposeNetExporter.Export((CellposeNet)model, card));
+        model.Dispose();
+        Directory.Delete(run, recursive: true);
+        Directory.Delete(data, recursive: true);
+    }
+
+    public static void WriteUNet(string path)
+    {
+        var card = new ModelCard
+        {
+            Kind = SegmentationModelKind.UNet,
+            InputChannels = ["DAPI stain"],
+            Classes = ["background", "nucleus"],
+            TileSize = 64,
+            Halo = 8,
+            TrainingData = "none: a fixed threshold for build tests",
+            TrainedAt = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            SegKitVersion = "test",
+        };
+        var builder = new GraphBuilder("threshold");
+        string x = builder.Input("image", OnnxElementType.Float, "N", 1, "H", "W");
+        string w = builder.Initializer("w", [-1f, 1f], 2, 1, 1, 1);
+        string b = builder.Initializer("b", [0.5f, -0.5f], 2);
+        builder.Node("Conv", [x, w, b], "logits");
+        builder.Output("logits", OnnxElementType.Float, "N", 2, "H", "W");
+        OnnxWriter.WriteFile(path, builder.ToModel(card.ToMetadata()));
+    }
+
+    public static void WriteWithoutCard(string path)
+    {
+        var builder = new GraphBuilder("plain");
+        builder.Node("Identity", [builder.Input("image", OnnxElementType.Float, "N", 2, "H", "W")], "flows");
+        builder.Output("flows", OnnxElementType.Float, "N", 2, "H", "W");
+        OnnxWriter.WriteFile(path, builder.ToModel());
+    }
+
+    public static void WriteCorrupt(string path, string source)
+    {
+        // The first kilobyte of a real model then noise: starts like ONNX, fails inside the protobuf.
+        byte[] head = File.ReadAllBytes(source).AsSpan(0, 1024).ToArray();
+        var noise = new byte[4096];
+        new Random(7).NextBytes(noise);
+        File.WriteAllBytes(path, [.. head, .. noise]);
+    }
+
+    /// <summary>AP at 0.5 of a model on folders of images and masks, computed in this process as segkit eval does.</summary>
+    public static DatasetEvaluation Evaluate(string modelPath, string images, string masks)
+    {
+        using var model = SegmentationModel.Load(modelPath);
+        var segmenter = new CellposeSegmenter(new OnnxTileNetwork(model.Session, 3, model.InputName, model.OutputName), new CellposeSegmenterOptions
+        {
+            ModelDiameter = model.Card.Diameter!.Value,
+            TileSize = model.Card.TileSize,
+        });
+        return DatasetEvaluation.Combine(ImageFile.ListImages(images).Select(image => InstanceMetrics.Evaluate(
+            LabelImageFile.Read(Path.Combine(masks, Path.GetFileName(image))),
+            segmenter.Segment(ImageFile.Read(image)).Labels,
+            [0.5])));
+    }
+}
