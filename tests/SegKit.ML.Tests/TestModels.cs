@@ -1,6 +1,7 @@
 using SegKit.Export;
 using SegKit.Onnx;
 using SegKit.Testing;
+using SegKit.Training;
 using SegKit.Training.Data;
 using SegKit.Training.Models;
 using SegKit.Training.Training;
@@ -52,6 +53,9 @@ public sealed class TestModels
 
     private static TestModels Create()
     {
+        // One torch thread: on a busy machine its spinning intra-op threads made each tiny step take a minute.
+        TorchRuntime.EnsureLoaded();
+        TorchSharp.torch.set_num_threads(1);
         string folder = NewTempFolder();
         string data = Testing.SyntheticData.Write(images: 4, size: 64, seed: 1);
         var set = SegmentationDataset.Load(data, ModelKind.Cellpose);
