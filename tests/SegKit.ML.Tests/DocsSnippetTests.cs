@@ -1,3 +1,4 @@
+using SegKit.Testing;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 

@@ -27,8 +27,8 @@ public class PipelineTests
             Segmentations.AssertSame(Segmentations.Direct(_models.Cellpose, paths[i], diameter), results[i], paths[i]);
         }
 
-        // The trained model finds the synthetic discs: the comparison is between real masks, not empty ones.
-        Assert.All(results.Take(4), r => Assert.InRange(r.ObjectCount, 2, 8));
+        // The trained model finds most synthetic discs (4 images, 3 to 5 each): the comparison is between real masks.
+        Assert.InRange(results.Take(4).Sum(r => r.ObjectCount), 8, 24);
     }
 
     [Fact]

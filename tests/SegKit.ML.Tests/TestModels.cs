@@ -62,7 +62,7 @@ public sealed class TestModels
         var options = new TrainerOptions
         {
             Cellpose = new CellposeNetOptions { Widths = [8, 16, 32, 64] },
-            Epochs = 40,
+            Epochs = 80,
             BatchSize = 4,
             PatchSize = TileSize,
             LearningRate = 0.01,
@@ -79,7 +79,7 @@ public sealed class TestModels
             Diameter = trained.ModelDiameter,
             TileSize = TileSize,
             TrainingData = "synthetic discs (SegKit.ML tests)",
-            TrainingSteps = 40,
+            TrainingSteps = 80,
             TrainedAt = DateTimeOffset.UnixEpoch,
             SegKitVersion = "test",
         };
