@@ -65,16 +65,28 @@ public sealed class UNetSegmenter
     public Image Probabilities(Image image)
     {
         Image logits = Logits(image);
+        ToProbabilities(logits);
+        return logits;
+    }
+
+    /// <summary>
+    /// Turns blended logits [classes, H, W] into probabilities in place: softmax over the classes, or the sigmoid for one
+    /// class. Public so that pipelines that tile and blend elsewhere (SegKit.ML) finish exactly as this segmenter does.
+    /// </summary>
+    public static void ToProbabilities(Image logits)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        int classes = logits.Channels;
         int plane = logits.PlaneSize;
         float[] p = logits.Buffer;
-        if (Options.Classes == 1)
+        if (classes == 1)
         {
             for (int i = 0; i < plane; i++)
             {
                 p[i] = 1f / (1f + MathF.Exp(-p[i]));
             }
 
-            return logits;
+            return;
         }
 
         Parallel.For(0, logits.Height, y =>
@@ -82,43 +94,65 @@ public sealed class UNetSegmenter
             for (int i = y * logits.Width; i < (y + 1) * logits.Width; i++)
             {
                 float max = float.NegativeInfinity;
-                for (int c = 0; c < Options.Classes; c++)
+                for (int c = 0; c < classes; c++)
                 {
                     max = Math.Max(max, p[(c * plane) + i]);
                 }
 
                 float sum = 0;
-                for (int c = 0; c < Options.Classes; c++)
+                for (int c = 0; c < classes; c++)
                 {
                     sum += p[(c * plane) + i] = MathF.Exp(p[(c * plane) + i] - max);
                 }
 
-                for (int c = 0; c < Options.Classes; c++)
+                for (int c = 0; c < classes; c++)
                 {
                     p[(c * plane) + i] /= sum;
                 }
             }
         });
-        return logits;
     }
 
     public SegmentationResult Segment(Image image)
     {
         Image probabilities = Probabilities(image);
-        int h = image.Height;
-        int w = image.Width;
+        LabelImage labels = Instances(probabilities, Options);
+        int foregroundClass = Options.Classes == 1 ? 1 : Options.ForegroundClass;
+        return new SegmentationResult(labels, null, probabilities.Plane(foregroundClass == 1 && Options.Classes == 1 ? 0 : foregroundClass).ToArray(), ObjectMeasurement.Measure(labels, image));
+    }
+
+    /// <summary>
+    /// Objects from class probabilities [classes, H, W] (see <see cref="ToProbabilities"/>): the most probable class per
+    /// pixel, then connected components of the foreground class or a boundary watershed, then small objects removed.
+    /// </summary>
+    public static LabelImage Instances(Image probabilities, UNetSegmenterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(probabilities);
+        ArgumentNullException.ThrowIfNull(options);
+        if (probabilities.Channels != options.Classes)
+        {
+            throw new ArgumentException($"the probabilities have {probabilities.Channels} channel(s) but {options.Classes} classes were configured", nameof(probabilities));
+        }
+
+        if (options.Instances == InstanceMode.BoundaryWatershed && options.BoundaryClass is null)
+        {
+            throw new ArgumentException("BoundaryWatershed needs a BoundaryClass", nameof(options));
+        }
+
+        int h = probabilities.Height;
+        int w = probabilities.Width;
         int plane = h * w;
         var classes = new int[plane];
         for (int i = 0; i < plane; i++)
         {
-            if (Options.Classes == 1)
+            if (options.Classes == 1)
             {
                 classes[i] = probabilities.Buffer[i] > 0.5f ? 1 : 0;
                 continue;
             }
 
             int best = 0;
-            for (int c = 1; c < Options.Classes; c++)
+            for (int c = 1; c < options.Classes; c++)
             {
                 if (probabilities.Buffer[(c * plane) + i] > probabilities.Buffer[(best * plane) + i])
                 {
@@ -129,19 +163,18 @@ public sealed class UNetSegmenter
             classes[i] = best;
         }
 
-        int foregroundClass = Options.Classes == 1 ? 1 : Options.ForegroundClass;
+        int foregroundClass = options.Classes == 1 ? 1 : options.ForegroundClass;
         bool[] foreground = classes.Select(c => c == foregroundClass).ToArray();
         LabelImage labels = ConnectedComponents.Label(foreground, h, w, Connectivity.Four);
-        if (Options.Instances == InstanceMode.BoundaryWatershed)
+        if (options.Instances == InstanceMode.BoundaryWatershed)
         {
-            int boundary = Options.BoundaryClass!.Value;
+            int boundary = options.BoundaryClass!.Value;
             bool[] mask = classes.Select(c => c == foregroundClass || c == boundary).ToArray();
             float[] elevation = probabilities.Plane(boundary).ToArray();
             labels = Watershed.Flood(elevation, labels, mask);
         }
 
-        labels = RemoveSmall(labels, Options.MinSize);
-        return new SegmentationResult(labels, null, probabilities.Plane(foregroundClass == 1 && Options.Classes == 1 ? 0 : foregroundClass).ToArray(), ObjectMeasurement.Measure(labels, image));
+        return RemoveSmall(labels, options.MinSize);
     }
 
     /// <summary>

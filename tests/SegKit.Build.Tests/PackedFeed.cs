@@ -53,7 +53,7 @@ public sealed class PackedFeed : IDisposable
         TestModels.WriteUNet(UNet);
         TestModels.WriteWithoutCard(WithoutCard);
         TestModels.WriteCorrupt(Corrupt, Cellpose);
-        Samples = Path.Combine(RepositoryLayout.Root, "samples");
+        Samples = Path.Combine(RepositoryLayout.Root, "models", "samples");
         Reference = TestModels.Evaluate(Cellpose, Path.Combine(Samples, "images"), Path.Combine(Samples, "masks"));
     }
 

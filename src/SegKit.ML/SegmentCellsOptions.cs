@@ -1,0 +1,51 @@
+using SegKit.Core.Dynamics;
+using SegKit.Core.Images;
+using SegKit.Inference;
+
+namespace SegKit.ML;
+
+/// <summary>
+/// How <see cref="SegKitCatalog.SegmentCells"/> applies a model. What the model card fixes (kind, input channels, percentiles,
+/// tile size, training diameter) comes from the card; a setting given here that contradicts the card is refused.
+/// </summary>
+public sealed record SegmentCellsOptions
+{
+    /// <summary>Cellpose: which image channels are cytoplasm and nucleus (default gray, no nucleus).</summary>
+    public ChannelSelection? Channels { get; init; }
+
+    /// <summary>Cellpose: the objects' diameter in the images; null runs at the model's scale.</summary>
+    public double? Diameter { get; init; }
+
+    /// <summary>Null: the card's tile size. A different value is refused (the network was made for the card's).</summary>
+    public int? TileSize { get; init; }
+
+    /// <summary>Null: the card's. A different value is refused.</summary>
+    public double? LowPercentile { get; init; }
+
+    /// <summary>Null: the card's. A different value is refused.</summary>
+    public double? HighPercentile { get; init; }
+
+    /// <summary>Tiles per network call; null uses the direct segmenters' defaults (Cellpose 8, U-Net 4).</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>ML.NET's GPU selection: a CUDA device id, or null for the CPU.</summary>
+    public int? GpuDeviceId { get; init; }
+
+    /// <summary>With <see cref="GpuDeviceId"/>: run on the CPU when CUDA cannot be used, instead of failing.</summary>
+    public bool FallbackToCpu { get; init; }
+
+    /// <summary>Cellpose flows-to-masks settings (Cellpose v3's defaults).</summary>
+    public DynamicsOptions Dynamics { get; init; } = DynamicsOptions.Default;
+
+    /// <summary>U-Net: how the class map becomes objects.</summary>
+    public InstanceMode Instances { get; init; } = InstanceMode.ConnectedComponents;
+
+    /// <summary>U-Net: the foreground class (default 1).</summary>
+    public int ForegroundClass { get; init; } = 1;
+
+    /// <summary>U-Net: the boundary class for <see cref="InstanceMode.BoundaryWatershed"/>.</summary>
+    public int? BoundaryClass { get; init; }
+
+    /// <summary>U-Net: objects smaller than this many pixels are dropped (Cellpose uses <see cref="DynamicsOptions.MinSize"/>).</summary>
+    public int MinSize { get; init; } = 15;
+}

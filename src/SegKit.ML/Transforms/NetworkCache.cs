@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.ML.OnnxRuntime;
+using SegKit.Inference;
+using SegKit.ML.Settings;
+using SegKit.Onnx;
+
+namespace SegKit.ML.Transforms;
+
+/// <summary>
+/// One session per model and device for the whole process, opened on first use. Device selection follows ML.NET's
+/// gpuDeviceId/fallbackToCpu, but handles what ML.NET 5.0.1 lets escape: with the CPU package of ONNX Runtime, asking for
+/// CUDA throws EntryPointNotFoundException (not OnnxRuntimeException), so ApplyOnnxModel's fallbackToCpu never falls back.
+/// </summary>
+internal static class NetworkCache
+{
+    private static readonly ConcurrentDictionary<NetworkSettings, Lazy<LoadedNetwork>> Networks = new();
+
+    public static LoadedNetwork Get(NetworkSettings settings) =>
+        Networks.GetOrAdd(settings, s => new Lazy<LoadedNetwork>(() => Open(s), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+
+    /// <summary>The SHA-256 of a file, lower-case hex.</summary>
+    public static string Sha256(string path)
+    {
+        using FileStream stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static LoadedNetwork Open(NetworkSettings settings)
+    {
+        string path = settings.ModelPath;
+        if (!File.Exists(path))
+        {
+            throw new ModelLoadException("the model file this pipeline was built with is not there (a saved pipeline refers to its ONNX model by path)", path);
+        }
+
+        if (Sha256(path) != settings.ModelSha256)
+        {
+            throw new PipelineSettingsException("the model file has changed since the pipeline was built (its SHA-256 differs): rebuild the pipeline for this model", path);
+        }
+
+        ExecutionDevice device = ChooseDevice(settings);
+        var model = SegmentationModel.Load(path, device: ExecutionDevice.Cpu);
+        CheckCard(model.Card, model.OutputChannels, settings, path);
+        InferenceSession session = model.Session;
+        if (device == ExecutionDevice.Cuda)
+        {
+            // SegmentationModel checked the file; the session that runs it is opened on the chosen GPU.
+            model.Dispose();
+            session = OpenCuda(path, settings.GpuDeviceId!.Value);
+        }
+
+        return new LoadedNetwork(session, new OnnxTileNetwork(session, model.OutputChannels, model.InputName, model.OutputName), model.Card, path, device);
+    }
+
+    private static void CheckCard(ModelCard card, int outputChannels, NetworkSettings settings, string path)
+    {
+        if (card.Kind != settings.ModelKind || (card.InputChannels.Count > 0 && card.InputChannels.Count != settings.InputChannels) || outputChannels != settings.OutputChannels)
+        {
+            throw new PipelineSettingsException(
+                $"the model's card ({card.Kind}, {card.InputChannels.Count} input and {outputChannels} output channels) does not match the pipeline's settings ({settings.ModelKind}, {settings.InputChannels} and {settings.OutputChannels})",
+                path);
+        }
+    }
+
+    private static ExecutionDevice ChooseDevice(NetworkSettings settings)
+    {
+        if (settings.GpuDeviceId is not int id)
+        {
+            return ExecutionDevice.Cpu;
+        }
+
+        string? problem = CudaProblem(id);
+        if (problem is null)
+        {
+            return ExecutionDevice.Cuda;
+        }
+
+        return settings.FallbackToCpu
+            ? ExecutionDevice.Cpu
+            : throw new PipelineSettingsException($"GPU {id} was asked for with fallbackToCpu: false, but {problem}", settings.ModelPath);
+    }
+
+    /// <summary>Null when CUDA device <paramref name="id"/> can be used; otherwise why not.</summary>
+    internal static string? CudaProblem(int id)
+    {
+        if (id < 0)
+        {
+            return $"{id} is not a GPU device id";
+        }
+
+        if (!OnnxSessions.CudaAvailable())
+        {
+            return "this ONNX Runtime build has no CUDA execution provider (the CPU package; the GPU one is Microsoft.ML.OnnxRuntime.Gpu)";
+        }
+
+        try
+        {
+            using var options = new SessionOptions();
+            options.AppendExecutionProvider_CUDA(id);
+            return null;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or OnnxRuntimeException or DllNotFoundException)
+        {
+            return $"CUDA could not be started ({e.Message.Split('\n')[0].Trim()})";
+        }
+    }
+
+    private static InferenceSession OpenCuda(string path, int id)
+    {
+        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        options.AppendExecutionProvider_CUDA(id);
+        return new InferenceSession(path, options);
+    }
+
+    /// <summary>For tests and diagnostics: the device the network of these settings runs on.</summary>
+    internal static ExecutionDevice DeviceOf(NetworkSettings settings) => Get(settings).Device;
+}

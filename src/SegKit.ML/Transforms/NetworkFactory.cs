@@ -1,0 +1,57 @@
+using Microsoft.ML.Transforms;
+using SegKit.ML.Settings;
+
+namespace SegKit.ML.Transforms;
+
+/// <summary>
+/// Runs the segmentation network on a row's tiles, in batches of the configured size (the batches a
+/// <see cref="SegKit.Core.Tiling.TiledPrediction"/> would run, so the numbers are the same).
+/// </summary>
+/// <remarks>
+/// This is a transform over an ONNX Runtime session rather than ML.NET's ApplyOnnxModel because ApplyOnnxModel (ML.NET 5.0.1)
+/// cannot take a per-row tile count: its estimator refuses variable-length vector inputs, and its mapper's unknown-dimension path
+/// fails with an index-out-of-range error when the rows do differ in length (the test
+/// ApplyOnnxModelLimitationTests shows both). A fixed tile count would fix the image size per pipeline. The session is opened once
+/// per process and model and shared by every row and thread (ONNX Runtime's Run is thread-safe).
+/// </remarks>
+[CustomMappingFactoryAttribute(Contract)]
+public sealed class NetworkFactory : CustomMappingFactory<NetworkInputRow, NetworkOutputRow>
+{
+    public const string Contract = "SegKit.SegmentationNetwork.v1";
+
+    public override Action<NetworkInputRow, NetworkOutputRow> GetMapping() => Map;
+
+    internal static void Map(NetworkInputRow input, NetworkOutputRow output)
+    {
+        var settings = NetworkSettings.Parse(input.Settings);
+        var grid = TileGrid.FromVector(input.Grid);
+        if (grid.IsEmpty)
+        {
+            output.TileOutputs = [];
+            output.Channels = 0;
+            return;
+        }
+
+        LoadedNetwork network = NetworkCache.Get(settings);
+        network.CheckTiles(grid);
+        int t = grid.TileSize;
+        int inLength = grid.Channels * t * t;
+        int outChannels = network.Network.OutputChannels;
+        int outLength = outChannels * t * t;
+        var result = new float[grid.TileCount * outLength];
+        int batch = Math.Min(settings.BatchSize, grid.TileCount);
+        for (int start = 0; start < grid.TileCount; start += batch)
+        {
+            int count = Math.Min(batch, grid.TileCount - start);
+            network.Network.Run(
+                input.Tiles.AsSpan(start * inLength, count * inLength),
+                count,
+                grid.Channels,
+                t,
+                result.AsSpan(start * outLength, count * outLength));
+        }
+
+        output.TileOutputs = result;
+        output.Channels = outChannels;
+    }
+}

@@ -1,0 +1,51 @@
+using SegKit.Testing;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace SegKit.ML.Tests;
+
+public partial class DocsSnippetTests
+{
+    [Fact]
+    public void The_docs_example_builds_as_a_console_program_against_SegKit_ML()
+    {
+        string doc = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "docs", "mlnet.md"));
+        Match snippet = CSharpBlock().Match(doc);
+        Assert.True(snippet.Success, "docs/mlnet.md has no ```csharp block");
+        Assert.Contains("SegmentCells", snippet.Groups[1].Value);
+
+        string folder = TestModels.NewTempFolder();
+        File.WriteAllText(Path.Combine(folder, "Program.cs"), snippet.Groups[1].Value);
+        string project = Path.Combine(RepositoryLayout.Root, "src", "SegKit.ML", "SegKit.ML.csproj");
+        File.WriteAllText(Path.Combine(folder, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <RuntimeIdentifier>linux-x64</RuntimeIdentifier>
+                <SelfContained>false</SelfContained>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <ProjectReference Include="{project}" />
+              </ItemGroup>
+            </Project>
+            """);
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        // The test run has built SegKit.ML already; the consumer compiles against that build.
+        foreach (string arg in new[] { "build", "-c", "Release", "-p:BuildProjectReferences=false", "-nologo", "-v:q" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, output);
+    }
+
+    [GeneratedRegex("```csharp\\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex CSharpBlock();
+}
