@@ -223,6 +223,7 @@ internal static class PredictorSource
                             {
                                 Channels = card.InputChannels.Count == 1 ? global::SegKit.Core.Images.ChannelSelection.Gray : new global::SegKit.Core.Images.ChannelSelection(global::SegKit.Core.Images.ImageChannel.Red, global::SegKit.Core.Images.ImageChannel.Green),
                                 ModelDiameter = card.Diameter ?? 30,
+                                InvertBrightBackground = card.InvertBrightBackground,
                                 Diameter = options.Diameter,
                                 EstimateDiameter = options.EstimateDiameter,
                                 TileSize = card.TileSize,

@@ -53,7 +53,9 @@ public static class SegKitCatalog
     /// <paramref name="highPercentile"/> to 1), from <see cref="Columns.Image"/> into <see cref="Columns.Normalized"/>.
     /// </summary>
     /// <param name="cellposeChannels">With <see cref="ChannelMapping.Cellpose"/>: cytoplasm and nucleus channels (default gray, none).</param>
-    public static IEstimator<ITransformer> NormalizePercentiles(this TransformsCatalog catalog, ChannelMapping channels = ChannelMapping.AsRead, ChannelSelection? cellposeChannels = null, double lowPercentile = 1, double highPercentile = 99)
+    /// <param name="invertBrightBackground">Invert the first channel when the image's background is bright (brightfield,
+    /// stained tissue), for models trained that way (their card says so).</param>
+    public static IEstimator<ITransformer> NormalizePercentiles(this TransformsCatalog catalog, ChannelMapping channels = ChannelMapping.AsRead, ChannelSelection? cellposeChannels = null, double lowPercentile = 1, double highPercentile = 99, bool invertBrightBackground = false)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         if (!(lowPercentile >= 0 && lowPercentile < highPercentile && highPercentile <= 100))
@@ -66,7 +68,7 @@ public static class SegKitCatalog
             throw new ArgumentException("cellposeChannels only applies with ChannelMapping.Cellpose", nameof(cellposeChannels));
         }
 
-        var settings = new NormalizeSettings(channels, cellposeChannels ?? ChannelSelection.Gray, lowPercentile, highPercentile);
+        var settings = new NormalizeSettings(channels, cellposeChannels ?? ChannelSelection.Gray, lowPercentile, highPercentile, invertBrightBackground);
         return WithSettings(catalog, Columns.NormalizeSettings, settings.ToText(), catalog.CustomMapping<NormalizeInputRow, NormalizedRow>(NormalizeFactory.Map, NormalizeFactory.Contract));
     }
 
@@ -165,7 +167,7 @@ public static class SegKitCatalog
         if (cellpose)
         {
             return chain
-                .Append(catalog.NormalizePercentiles(ChannelMapping.Cellpose, options.Channels ?? ChannelSelection.Gray, card.LowPercentile, card.HighPercentile))
+                .Append(catalog.NormalizePercentiles(ChannelMapping.Cellpose, options.Channels ?? ModelChannels.Selection(card), card.LowPercentile, card.HighPercentile, card.InvertBrightBackground))
                 .Append(catalog.TileImages(tile, 0.1, card.Diameter ?? 30, options.Diameter))
                 .Append(ApplyNetwork(catalog, path, card, outputChannels, options.BatchSize ?? 8, options.GpuDeviceId, options.FallbackToCpu))
                 .Append(catalog.BlendTiles())

@@ -43,9 +43,30 @@ public class ModelWorkflowTests
         Assert.Equal(TotalLine(File.ReadAllLines(Path.Combine(outDir, "eval_per_image.csv"))), TotalLine(File.ReadAllLines(Path.Combine(direct, "eval_per_image.csv"))));
         Assert.Equal(2, CliRun.Of("eval", "--model", model, "--masks", Path.Combine(data, "masks")).ExitCode);
 
+        FineTuningStartsFromTheModelAndExportTakesMetrics(data, model);
         FlowsAreSavedOnRequest(data, model);
         ACardlessModelRunsWithKind(data, model);
         AModelReadingAMissingChannelIsRefusedPerImage(data, model);
+    }
+
+    private static void FineTuningStartsFromTheModelAndExportTakesMetrics(string data, string model)
+    {
+        // One epoch at a tiny learning rate: a fresh network finds nothing, one started from the model keeps its AP.
+        string run = Repo.NewTempDir();
+        var tune = CliRun.Of("train", "--train", data, "--val", data, "--out", run, "--epochs", "1", "--batch-size", "4",
+            "--patch-size", "64", "--widths", "8,16,32,64", "--diameter", "13", "--learning-rate", "0.00001", "--seed", "3", "--init", model);
+        Assert.True(tune.ExitCode == 0, tune.ToString());
+        Assert.Contains("starting from the weights of", tune.Error);
+        Assert.Matches(@"best AP@0\.5 0\.[5-9]\d\d|best AP@0\.5 1\.000", tune.Out);
+
+        string tuned = Path.Combine(run, "tuned.onnx");
+        var export = CliRun.Of("export", Path.Combine(run, "best.ckpt"), "--out", tuned, "--metric", "ap@0.5=0.625", "--metric", "pixel_accuracy=0.9");
+        Assert.True(export.ExitCode == 0, export.ToString());
+        ModelCard card = ModelCard.ReadFile(tuned);
+        Assert.Equal(0.625, card.ValidationMetrics["ap@0.5"]);
+        Assert.Equal(0.9, card.ValidationMetrics["pixel_accuracy"]);
+        Assert.True(card.ValidationMetrics.ContainsKey("ap50"));
+        Assert.Equal(2, CliRun.Of("export", Path.Combine(run, "best.ckpt"), "--out", tuned, "--metric", "ap=high").ExitCode);
     }
 
     private static void FlowsAreSavedOnRequest(string data, string model)

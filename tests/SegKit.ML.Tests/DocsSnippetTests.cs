@@ -7,11 +7,13 @@ namespace SegKit.ML.Tests;
 public partial class DocsSnippetTests
 {
     [Fact]
-    public void The_docs_example_builds_as_a_console_program_against_SegKit_ML()
+    public void The_README_example_builds_as_a_console_program_against_SegKit_ML()
     {
-        string doc = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "docs", "mlnet.md"));
-        Match snippet = CSharpBlock().Match(doc);
-        Assert.True(snippet.Success, "docs/mlnet.md has no ```csharp block");
+        string readme = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "README.md"));
+        int section = readme.IndexOf("\n## ML.NET\n", StringComparison.Ordinal);
+        Assert.True(section >= 0, "README.md has no '## ML.NET' section");
+        Match snippet = CSharpBlock().Match(readme, section);
+        Assert.True(snippet.Success, "README.md's ML.NET section has no ```csharp block");
         Assert.Contains("SegmentCells", snippet.Groups[1].Value);
 
         string folder = TestModels.NewTempFolder();

@@ -27,15 +27,33 @@ internal static class ExportCommand
         var checkpoint = new Argument<string>("checkpoint") { Description = "A checkpoint written by segkit train (best.ckpt or last.ckpt)." };
         var output = new Option<string>("--out", "-o") { Required = true, Description = "The ONNX file to write." };
         var trainingData = new Option<string?>("--training-data") { Description = "What the model was trained on, for its card." };
+        var metrics = new Option<string[]>("--metric") { AllowMultipleArgumentsPerToken = false, Description = "A validation figure for the card, NAME=VALUE (repeatable), e.g. --metric ap@0.5=0.71 from segkit eval." };
         var command = new Command("export", "Export a trained Cellpose network or U-Net to ONNX (with a model card), after checking ONNX Runtime reproduces TorchSharp.")
         {
-            checkpoint, output, trainingData,
+            checkpoint, output, trainingData, metrics,
         };
-        command.SetAction(result => Execute(console, result.GetValue(checkpoint)!, result.GetValue(output)!, result.GetValue(trainingData)));
+        command.SetAction(result => Execute(console, result.GetValue(checkpoint)!, result.GetValue(output)!, result.GetValue(trainingData), ParseMetrics(result.GetValue(metrics) ?? [])));
         return command;
     }
 
-    private static int Execute(CliConsole console, string checkpointPath, string outPath, string? trainingData)
+    private static Dictionary<string, double> ParseMetrics(string[] entries)
+    {
+        var parsed = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (string entry in entries)
+        {
+            int equals = entry.LastIndexOf('=');
+            if (equals <= 0 || !double.TryParse(entry[(equals + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+            {
+                throw new CliUsageException($"--metric takes NAME=VALUE with a number, e.g. ap@0.5=0.71, not '{entry}'");
+            }
+
+            parsed[entry[..equals]] = value;
+        }
+
+        return parsed;
+    }
+
+    private static int Execute(CliConsole console, string checkpointPath, string outPath, string? trainingData, Dictionary<string, double> extraMetrics)
     {
         var (model, options, header) = Trainer.LoadModel(checkpointPath);
         using var disposeModel = model;
@@ -79,6 +97,22 @@ internal static class ExportCommand
                 break;
             default:
                 throw new SegKitException($"the checkpoint holds a {model.GetName()}, which has no ONNX export", checkpointPath);
+        }
+
+        if (extraMetrics.Count > 0)
+        {
+            var merged = new Dictionary<string, double>(card.ValidationMetrics, StringComparer.Ordinal);
+            foreach (var (name, value) in extraMetrics)
+            {
+                merged[name] = value;
+            }
+
+            // The card's keys are rewritten in place; the exporter's architecture keys stay.
+            card = card with { ValidationMetrics = merged };
+            foreach (var (key, value) in card.ToMetadata())
+            {
+                onnx.Metadata[key] = value;
+            }
         }
 
         if (!(difference <= ParityTolerance))

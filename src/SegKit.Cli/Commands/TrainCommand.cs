@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using SegKit.Core.Images;
+using SegKit.Export;
+using SegKit.Onnx;
 using SegKit.Training.Data;
 using SegKit.Training.Models;
 using SegKit.Training.Training;
@@ -36,10 +38,11 @@ internal static class TrainCommand
         var autoInvert = new Option<bool>("--auto-invert") { Description = "Invert images with a bright background (brightfield, stained tissue) after normalisation; the exported card tells inference to do the same." };
         var borderWeight = new Option<double>("--border-weight") { DefaultValueFactory = _ => defaults.BorderWeight, Description = "U-Net: border weight w0 of the paper's weight map (0 = none)." };
         var noClassBalance = new Option<bool>("--no-class-balance") { Description = "U-Net: plain per-pixel loss instead of weighing both classes as equally frequent (optimises pixel accuracy)." };
+        var init = new Option<string?>("--init") { Description = "Start from the weights of a SegKit ONNX model of the same architecture (fine-tuning a shipped model)." };
         var resume = new Option<bool>("--resume") { Description = "Continue from last.ckpt in the output folder." };
         var command = new Command("train", "Train a Cellpose-style network or a U-Net with TorchSharp.")
         {
-            kind, train, val, output, epochs, batch, patch, lr, optimizer, widths, diameter, validateEvery, seed, channels, autoInvert, borderWeight, noClassBalance, resume,
+            kind, train, val, output, epochs, batch, patch, lr, optimizer, widths, diameter, validateEvery, seed, channels, autoInvert, borderWeight, noClassBalance, init, resume,
         };
         command.SetAction((result, token) =>
         {
@@ -84,12 +87,12 @@ internal static class TrainCommand
                 throw new CliUsageException(e.Message);
             }
 
-            return Task.FromResult(Execute(console, options, result.GetValue(train)!, result.GetValue(val), result.GetValue(output)!, result.GetValue(resume), token));
+            return Task.FromResult(Execute(console, options, result.GetValue(train)!, result.GetValue(val), result.GetValue(output)!, result.GetValue(resume), token, result.GetValue(init)));
         });
         return command;
     }
 
-    private static int Execute(CliConsole console, TrainerOptions options, string trainDir, string? valDir, string outDir, bool resume, CancellationToken token)
+    private static int Execute(CliConsole console, TrainerOptions options, string trainDir, string? valDir, string outDir, bool resume, CancellationToken token, string? initPath)
     {
         OutputFolder.Prepare(outDir);
         console.Error.WriteLine($"loading {trainDir}...");
@@ -113,7 +116,15 @@ internal static class TrainCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            var result = trainer.Run(train, val, resume, stop.Token);
+            Action<TorchSharp.torch.nn.Module>? initialize = null;
+            if (initPath is not null)
+            {
+                OnnxModel initial = OnnxReader.ReadFile(initPath);
+                initialize = network => OnnxWeightImporter.LoadInto(network, initial, initPath);
+                console.Error.WriteLine($"starting from the weights of {initPath}");
+            }
+
+            var result = trainer.Run(train, val, resume, stop.Token, initialize);
             console.Out.WriteLine($"checkpoints: {result.LastCheckpoint}{(result.BestCheckpoint is null ? string.Empty : $", {result.BestCheckpoint} (best {trainer.MetricName} {result.BestMetric:0.000} at epoch {result.BestEpoch})")}");
             string validationPlot = Path.Combine(outDir, TrainingLog.ValidationPlotName);
             console.Out.WriteLine($"log: {result.Log}; plots: {Path.Combine(outDir, TrainingLog.LossPlotName)}{(File.Exists(validationPlot) ? $", {validationPlot}" : string.Empty)}");

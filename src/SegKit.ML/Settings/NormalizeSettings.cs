@@ -2,7 +2,9 @@ using SegKit.Core.Images;
 
 namespace SegKit.ML.Settings;
 
-internal sealed record NormalizeSettings(ChannelMapping Channels, ChannelSelection Selection, double LowPercentile, double HighPercentile)
+/// <param name="InvertBrightBackground">Invert the first channel of a bright-background image after normalisation (models
+/// whose card says so); absent in settings saved before it existed, which read as false.</param>
+internal sealed record NormalizeSettings(ChannelMapping Channels, ChannelSelection Selection, double LowPercentile, double HighPercentile, bool InvertBrightBackground = false)
 {
     public const string Kind = "normalize/1";
 
@@ -12,7 +14,8 @@ internal sealed record NormalizeSettings(ChannelMapping Channels, ChannelSelecti
         ("cytoplasm", (int)Selection.Cytoplasm),
         ("nucleus", (int)Selection.Nucleus),
         ("low", LowPercentile),
-        ("high", HighPercentile));
+        ("high", HighPercentile),
+        ("invert_bright", InvertBrightBackground ? "true" : "false"));
 
     public static NormalizeSettings Parse(string text) => SettingsCache<NormalizeSettings>.Get(text, t =>
     {
@@ -21,6 +24,7 @@ internal sealed record NormalizeSettings(ChannelMapping Channels, ChannelSelecti
             Enum.Parse<ChannelMapping>(s.Required("channels")),
             new ChannelSelection((ImageChannel)s.Int("cytoplasm"), (ImageChannel)s.Int("nucleus")),
             s.Double("low"),
-            s.Double("high"));
+            s.Double("high"),
+            s.Text("invert_bright") == "true");
     });
 }

@@ -31,6 +31,11 @@ public sealed class NormalizeFactory : CustomMappingFactory<NormalizeInputRow, N
             _ => image,
         };
         Image normalized = Normalization.Normalize99(selected, settings.LowPercentile, settings.HighPercentile);
+        if (settings.InvertBrightBackground)
+        {
+            Normalization.InvertIfBrightBackground(normalized);
+        }
+
         output.Normalized = normalized.Buffer;
         output.Channels = normalized.Channels;
     }

@@ -48,7 +48,9 @@ public sealed class Trainer
     /// Trains, or with <paramref name="resume"/> continues from the last checkpoint in the output folder. Cancellation
     /// is checked between epochs: the epoch in progress finishes and is saved, then OperationCanceledException.
     /// </summary>
-    public TrainingResult Run(SegmentationDataset train, SegmentationDataset? validation, bool resume = false, CancellationToken cancellation = default)
+    /// <param name="initialize">Called once on the fresh network before training starts (not when resuming): loads the
+    /// weights of a model to fine-tune.</param>
+    public TrainingResult Run(SegmentationDataset train, SegmentationDataset? validation, bool resume = false, CancellationToken cancellation = default, Action<nn.Module>? initialize = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         if (train.Count == 0)
@@ -67,6 +69,11 @@ public sealed class Trainer
         string best = Path.Combine(_folder, BestCheckpointName);
         torch.manual_seed(_options.Seed);
         using nn.Module model = CreateModel();
+        if (initialize is not null && !(resume && File.Exists(last)))
+        {
+            initialize(model);
+        }
+
         using optim.Optimizer optimizer = CreateOptimizer(model);
         var log = new TrainingLog(_folder);
         int startEpoch = 0;
