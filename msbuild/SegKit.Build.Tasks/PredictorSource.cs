@@ -144,7 +144,12 @@ internal static class PredictorSource
         s.AppendLine($$"""
                         return _segment(input);
                     }
-
+            """);
+        if (channels.Count > 1)
+        {
+            // With one channel, the named overload already takes an Image.
+            s.AppendLine();
+            s.AppendLine($$"""
                     /// <summary>Segments a multi-channel image whose planes are already in the card's order ({{Xml(channelList)}}); a single-channel image feeds the first.</summary>
                     public {{c}}Result Segment(global::SegKit.Core.Images.Image image)
                     {
@@ -158,7 +163,11 @@ internal static class PredictorSource
                         CopyChannel(image, input, 0, nameof(image));
                         return _segment(input);
                     }
+            """);
+        }
 
+        s.AppendLine();
+        s.AppendLine($$"""
                     /// <summary>Reads an image file (PNG, TIFF, JPEG) and segments its gray values as the {{Xml(channels[0].Name)}} channel.</summary>
                     public {{c}}Result Segment(string imagePath)
                     {
@@ -179,9 +188,9 @@ internal static class PredictorSource
                         global::System.ArgumentNullException.ThrowIfNull(output);
                         var image = new global::SegKit.Core.Images.Image(input.Pixels.Length / global::System.Math.Max(1, input.Height * input.Width), input.Height, input.Width, input.Pixels);
                         var result = Segment(image);
-                        output.Labels = result.Labels.Buffer;
+                        output.Labels = result.{{(card.Kind == SegmentationModelKind.Cellpose ? "Labels" : "Instances")}}.Buffer;
                         output.ObjectCount = result.Objects.Count;
-                        output.Probability = result.Probability ?? global::System.Array.Empty<float>();
+                        output.Probability = result.{{(card.Kind == SegmentationModelKind.Cellpose ? "Probability" : "ForegroundProbability")}};
                     }
 
                     /// <summary>Releases the ONNX Runtime session.</summary>

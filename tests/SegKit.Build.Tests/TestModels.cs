@@ -7,6 +7,7 @@ using SegKit.Testing;
 using SegKit.Training.Data;
 using SegKit.Training.Models;
 using SegKit.Training.Training;
+using static TorchSharp.torch;
 
 namespace SegKit.Build.Tests;
 
@@ -17,7 +18,27 @@ namespace SegKit.Build.Tests;
 /// </summary>
 internal static class TestModels
 {
+    /// <summary>
+    /// Training takes a minute on a quiet machine and far longer on a loaded one, so the result is kept in the temporary
+    /// folder under the name of its recipe and reused by later runs; change <see cref="Recipe"/> with the recipe.
+    /// </summary>
     public static void WriteCellpose(string path)
+    {
+        string cache = Path.Combine(Path.GetTempPath(), "segkit-build-tests", Recipe + ".onnx");
+        if (!File.Exists(cache))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(cache)!);
+            string partial = cache + "." + Environment.ProcessId + ".tmp";
+            TrainCellpose(partial);
+            File.Move(partial, cache, overwrite: true);
+        }
+
+        File.Copy(cache, path, overwrite: true);
+    }
+
+    private const string Recipe = "cellpose-8-16-32-64-synthetic4x64-40epochs-seed3";
+
+    private static void TrainCellpose(string path)
     {
         string data = SyntheticData.Write(images: 4, size: 64, seed: 1);
         var set = SegmentationDataset.Load(data, ModelKind.Cellpose);
@@ -33,7 +54,20 @@ internal static class TestModels
             ModelDiameter = 13,
             Seed = 3,
         };
-        var result = new Trainer(options, run).Run(set, set);
+        // One thread: on a machine shared with other training runs, two spinning torch threads slow each step tenfold.
+        SegKit.Training.TorchRuntime.EnsureLoaded();
+        int threads = get_num_threads();
+        set_num_threads(1);
+        TrainingResult result;
+        try
+        {
+            result = new Trainer(options, run).Run(set, set);
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+
         var (model, trained, _) = Trainer.LoadModel(result.LastCheckpoint);
         var card = new ModelCard
         {
