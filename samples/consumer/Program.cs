@@ -2,7 +2,7 @@ using System.Globalization;
 using SegKit.Consumer;
 
 // Segments each image named on the command line (default: the bundled samples) with the model the build embedded.
-string[] images = args.Length > 0 ? args : Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "images"), "*.png");
+string[] images = args.Length > 0 ? args : Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "models", "samples", "images"), "*.png");
 using var segmenter = NucleiSegmenter.Create(new NucleiSegmenterOptions { IntraOpThreads = 2 });
 Console.WriteLine($"model: {segmenter.Card.TrainingData}");
 foreach (string image in images)

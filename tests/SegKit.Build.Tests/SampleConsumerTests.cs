@@ -17,8 +17,8 @@ public sealed class SampleConsumerTests(PackedFeed feed)
             File.Copy(file, Path.Combine(consumer.Directory, Path.GetFileName(file)), overwrite: true);
         }
 
-        consumer.CopyFolder(Path.Combine(feed.Samples, "images"), Path.Combine("..", "images"));
-        consumer.CopyFolder(Path.Combine(feed.Samples, "masks"), Path.Combine("..", "masks"));
+        consumer.CopyFolder(Path.Combine(feed.Samples, "images"), Path.Combine("..", "..", "models", "samples", "images"));
+        consumer.CopyFolder(Path.Combine(feed.Samples, "masks"), Path.Combine("..", "..", "models", "samples", "masks"));
 
         var (exit, log) = DotNet.Run(consumer.Directory, "build", "--nologo", "-c", "Release", "-nodeReuse:false",
             $"-p:SegKitVersion={PackedFeed.Version}", $"-p:SegKitModel={feed.Cellpose}", "-p:SegKitMinimumAP=0");

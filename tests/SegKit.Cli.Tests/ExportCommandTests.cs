@@ -33,7 +33,7 @@ public class ExportCommandTests
         using (var loaded = SegmentationModel.Load(model))
         {
             Assert.Equal(SegmentationModelKind.UNet, loaded.Card.Kind);
-            Assert.Equal(["gray"], loaded.Card.InputChannels);
+            Assert.Equal(["image:gray"], loaded.Card.InputChannels);
             Assert.Equal(["background", "foreground"], loaded.Card.Classes);
             Assert.Equal(64, loaded.Card.TileSize);
             Assert.Equal(padding == UNetPadding.Valid ? 20 : 0, loaded.Card.Halo); // 64 -> 24 for a depth-2 valid U-Net
