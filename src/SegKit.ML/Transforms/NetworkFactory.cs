@@ -9,10 +9,11 @@ namespace SegKit.ML.Transforms;
 /// </summary>
 /// <remarks>
 /// This is a transform over an ONNX Runtime session rather than ML.NET's ApplyOnnxModel because ApplyOnnxModel (ML.NET 5.0.1)
-/// cannot take a per-row tile count: its estimator refuses variable-length vector inputs, and its mapper's unknown-dimension path
-/// fails with an index-out-of-range error when the rows do differ in length (the test
-/// ApplyOnnxModelLimitationTests shows both). A fixed tile count would fix the image size per pipeline. The session is opened once
-/// per process and model and shared by every row and thread (ONNX Runtime's Run is thread-safe).
+/// cannot take a per-row tile count: given a variable-length vector column and the tile count as the one unknown dimension
+/// (shapeDictionary [-1, C, T, T]), it fits, then fails on the rows with an index-out-of-range error inside its mapper
+/// (DeviceSelectionTests.MLNET_ApplyOnnxModel_cannot_take_a_per_row_tile_count). A fixed-length column would fix the tile
+/// count, and so the image size, per pipeline. The session is opened once per process and model and shared by every row
+/// and thread (ONNX Runtime's Run is thread-safe).
 /// </remarks>
 [CustomMappingFactoryAttribute(Contract)]
 public sealed class NetworkFactory : CustomMappingFactory<NetworkInputRow, NetworkOutputRow>
