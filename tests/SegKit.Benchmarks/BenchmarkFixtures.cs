@@ -1,3 +1,4 @@
+using SegKit.Core.Images;
 using SegKit.Core.IO;
 
 namespace SegKit.Benchmarks;
@@ -8,4 +9,23 @@ internal static class BenchmarkFixtures
     public static string Directory => SegKit.Testing.RepositoryLayout.Fixtures;
 
     public static NpyArray Load(string name) => NpyFile.Read(Path.Combine(Directory, name));
+
+    /// <summary>A real fluorescence nuclei image (DSB2018 4be73d68, 256 x 256) repeated to fill size x size.</summary>
+    public static Image TiledNuclei(int size)
+    {
+        var tile = Load("norm_4be73d68.input.npy");
+        int th = tile.Shape[0];
+        int tw = tile.Shape[1];
+        float[] values = tile.ToSingle();
+        var image = new Image(1, size, size);
+        for (int y = 0; y < size; y++)
+        {
+            for (int x = 0; x < size; x++)
+            {
+                image[0, y, x] = values[((y % th) * tw) + (x % tw)];
+            }
+        }
+
+        return image;
+    }
 }

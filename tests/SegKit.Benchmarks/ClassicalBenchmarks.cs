@@ -15,21 +15,7 @@ public class ClassicalBenchmarks
     public int Size { get; set; }
 
     [GlobalSetup]
-    public void Setup()
-    {
-        var tile = BenchmarkFixtures.Load("norm_4be73d68.input.npy");
-        int th = tile.Shape[0];
-        int tw = tile.Shape[1];
-        float[] values = tile.ToSingle();
-        _image = new Image(1, Size, Size);
-        for (int y = 0; y < Size; y++)
-        {
-            for (int x = 0; x < Size; x++)
-            {
-                _image[0, y, x] = values[((y % th) * tw) + (x % tw)];
-            }
-        }
-    }
+    public void Setup() => _image = BenchmarkFixtures.TiledNuclei(Size);
 
     [Benchmark]
     public LabelImage Segment() => _segmenter.Segment(_image);

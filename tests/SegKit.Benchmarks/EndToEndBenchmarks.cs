@@ -34,18 +34,7 @@ public class EndToEndBenchmarks
             TileSize = _model.Card.TileSize,
             InvertBrightBackground = _model.Card.InvertBrightBackground,
         });
-        var tile = BenchmarkFixtures.Load("norm_4be73d68.input.npy");
-        int th = tile.Shape[0];
-        int tw = tile.Shape[1];
-        float[] values = tile.ToSingle();
-        _image = new Image(1, Size, Size);
-        for (int y = 0; y < Size; y++)
-        {
-            for (int x = 0; x < Size; x++)
-            {
-                _image[0, y, x] = values[((y % th) * tw) + (x % tw)];
-            }
-        }
+        _image = BenchmarkFixtures.TiledNuclei(Size);
     }
 
     [GlobalCleanup]
