@@ -9,7 +9,7 @@ namespace SegKit.Cli;
 internal static class ModelSegmentation
 {
     /// <param name="channels">Overrides the card's channel selection (--channels).</param>
-    public static Func<Image, string, SegmentationResult> Create(SegmentationModel model, ChannelSelection? channels, double? diameter, bool estimateDiameter, bool augment, int minSize)
+    public static Func<Image, string, SegmentationResult> Create(SegmentationModel model, ChannelSelection? channels, double? diameter, bool estimateDiameter, bool augment, DynamicsOptions dynamics)
     {
         ModelCard card = model.Card;
         int tile = card.TileSize > 0 ? card.TileSize : 224;
@@ -26,7 +26,7 @@ internal static class ModelSegmentation
                 EstimateDiameter = estimateDiameter,
                 TileSize = tile,
                 FlipAugmentation = augment,
-                Dynamics = new DynamicsOptions { MinSize = minSize },
+                Dynamics = dynamics,
             });
             return (image, path) =>
             {
@@ -35,7 +35,7 @@ internal static class ModelSegmentation
             };
         }
 
-        var unet = new UNetSegmenter(network, new UNetSegmenterOptions { Classes = model.OutputChannels, TileSize = tile, Halo = card.Halo, MinSize = minSize });
+        var unet = new UNetSegmenter(network, new UNetSegmenterOptions { Classes = model.OutputChannels, TileSize = tile, Halo = card.Halo, MinSize = dynamics.MinSize });
         return (image, path) =>
         {
             ModelChannels.Check(image, selection, path);

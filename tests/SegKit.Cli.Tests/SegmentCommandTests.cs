@@ -163,6 +163,15 @@ public class SegmentCommandTests
         Assert.Contains("Usage", run.Out);
     }
 
+    [Fact]
+    public void Out_of_range_post_processing_settings_are_usage_errors()
+    {
+        string image = Path.Combine(Repo.SampleImages, "dsb_4be73d68.png");
+        var run = CliRun.Of("segment", image, "--out", Repo.NewTempDir(), "--flow-threshold", "-1");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("FlowThreshold must be >= 0", run.Error);
+    }
+
     [Theory]
     [InlineData("segment", "--bogus")]
     [InlineData("segment", "x.png")]

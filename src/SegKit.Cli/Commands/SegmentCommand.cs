@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using SegKit.Core;
 using SegKit.Core.Classical;
+using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
 using SegKit.Core.IO;
 using SegKit.Imaging;
@@ -47,11 +48,13 @@ internal static class SegmentCommand
         device.AcceptOnlyFromAmong("cpu", "cuda");
         var augment = new Option<bool>("--augment") { Description = "Average each tile with its flipped versions (models only; slower, a little more accurate)." };
         var saveFlows = new Option<bool>("--save-flows") { Description = "Cellpose models: also write <name>_flows.npy ([2, H, W] dY, dX) and <name>_cellprob.npy ([H, W] probability logits)." };
+        var flowThreshold = new Option<double>("--flow-threshold") { DefaultValueFactory = _ => DynamicsOptions.Default.FlowThreshold, Description = "Cellpose models: drop masks whose flow error exceeds this (0 = keep all)." };
+        var cellprobThreshold = new Option<float>("--cellprob-threshold") { DefaultValueFactory = _ => DynamicsOptions.Default.CellprobThreshold, Description = "Cellpose models: pixels whose cell-probability logit is above this take part (lower finds more and larger objects)." };
         var maxMegapixels = new Option<double>("--max-megapixels") { DefaultValueFactory = _ => ImageSizeLimit.DefaultMegapixels, Description = "Refuse images above this size (about 100 bytes of memory per pixel are needed)." };
 
         var command = new Command("segment", "Segment nuclei or cells in images; writes <name>_masks.tif, <name>_overlay.png and <name>_objects.csv per image.")
         {
-            inputs, output, method, overwrite, minSize, sigma, model, kind, modelDiameter, channels, diameter, noEstimate, estimate, device, augment, saveFlows, maxMegapixels,
+            inputs, output, method, overwrite, minSize, sigma, model, kind, modelDiameter, channels, diameter, noEstimate, estimate, device, augment, saveFlows, flowThreshold, cellprobThreshold, maxMegapixels,
         };
         command.SetAction(result =>
         {
@@ -107,10 +110,23 @@ internal static class SegmentCommand
             ModelCard? cardOverride = kindName is null ? null : ModelSegmentation.OverrideCard(kindName, selection ?? ChannelSelection.Gray, result.GetValue(modelDiameter));
             using var loaded = SegmentationModel.Load(modelPath, cardOverride, result.GetValue(device) == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu, new ConsoleWarningLogger(console));
             bool estimateDiameter = !result.GetValue(noEstimate) || result.GetValue(estimate);
-            var segment = ModelSegmentation.Create(loaded, selection, result.GetValue(diameter), estimateDiameter, result.GetValue(augment), result.GetValue(minSize));
+            var segment = ModelSegmentation.Create(loaded, selection, result.GetValue(diameter), estimateDiameter, result.GetValue(augment), Dynamics(result.GetValue(minSize), result.GetValue(flowThreshold), result.GetValue(cellprobThreshold)));
             return Execute(console, batch, segment);
         });
         return command;
+    }
+
+    /// <summary>Cellpose's post-processing settings from the command line, refused with a usage error when out of range.</summary>
+    public static DynamicsOptions Dynamics(int minSize, double flowThreshold, float cellprobThreshold)
+    {
+        try
+        {
+            return new DynamicsOptions { MinSize = minSize, FlowThreshold = flowThreshold, CellprobThreshold = cellprobThreshold };
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new CliUsageException(e.Message.Split(" (Parameter", StringSplitOptions.None)[0]);
+        }
     }
 
     private static ChannelSelection? ParseChannels(string? text)
