@@ -13,7 +13,7 @@ public class ModelWorkflowTests
         string data = SyntheticData.Write(images: 4, size: 64, seed: 1);
         string run = Repo.NewTempDir();
         var train = CliRun.Of("train", "--train", data, "--val", data, "--out", run, "--epochs", "60", "--batch-size", "4",
-            "--patch-size", "64", "--widths", "8,16,32,64", "--diameter", "13", "--learning-rate", "0.01", "--seed", "3", "--validate-every", "60");
+            "--patch-size", "64", "--widths", "8,16,32,64", "--model-diameter", "13", "--learning-rate", "0.01", "--seed", "3", "--validate-every", "60");
         Assert.True(train.ExitCode == 0, train.ToString());
 
         string model = Path.Combine(run, "model.onnx");
@@ -54,7 +54,7 @@ public class ModelWorkflowTests
         // One epoch at a tiny learning rate: a fresh network finds nothing, one started from the model keeps its AP.
         string run = Repo.NewTempDir();
         var tune = CliRun.Of("train", "--train", data, "--val", data, "--out", run, "--epochs", "1", "--batch-size", "4",
-            "--patch-size", "64", "--widths", "8,16,32,64", "--diameter", "13", "--learning-rate", "0.00001", "--seed", "3", "--init", model);
+            "--patch-size", "64", "--widths", "8,16,32,64", "--model-diameter", "13", "--learning-rate", "0.00001", "--seed", "3", "--init", model);
         Assert.True(tune.ExitCode == 0, tune.ToString());
         Assert.Contains("starting from the weights of", tune.Error);
         Assert.Matches(@"best AP@0\.5 0\.[5-9]\d\d|best AP@0\.5 1\.000", tune.Out);

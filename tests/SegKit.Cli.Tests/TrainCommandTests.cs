@@ -40,7 +40,7 @@ public class TrainCommandTests
         string data = WriteData();
         string output = Repo.NewTempDir();
         var run = CliRun.Of("train", "--kind", kind, "--train", data, "--val", data, "--out", output, "--epochs", "2",
-            "--batch-size", "2", "--patch-size", "64", "--widths", "8,16,32", "--diameter", "20");
+            "--batch-size", "2", "--patch-size", "64", "--widths", "8,16,32", "--model-diameter", "20");
         Assert.True(run.ExitCode == 0, run.ToString());
         foreach (string file in new[] { "last.ckpt", "best.ckpt", "training_log.csv", "loss.png", "validation.png" })
         {
@@ -69,5 +69,54 @@ public class TrainCommandTests
         var run = CliRun.Of("train", "--train", data, "--out", Repo.NewTempDir(), "--epochs", "1");
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("images/ and masks/", run.Error);
+    }
+
+    [Fact]
+    public void Several_training_folders_with_weights_an_exclusion_list_and_a_flow_cache()
+    {
+        string a = WriteData();
+        string b = WriteData();
+        string exclude = Path.Combine(Repo.NewTempDir(), "holdout.txt");
+        File.WriteAllLines(exclude, ["# held out", "i1", string.Empty]);
+        string cache = Repo.NewTempDir();
+        string output = Repo.NewTempDir();
+        var run = CliRun.Of("train", "--train", a + ":3", "--train", b, "--exclude", exclude, "--samples-per-epoch", "4", "--flow-cache", cache,
+            "--out", output, "--epochs", "1", "--batch-size", "2", "--patch-size", "64", "--widths", "8,16,32", "--model-diameter", "20");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("1 image(s), weight 3", run.Error);
+        Assert.Contains("2 training image(s)", run.Error);
+        Assert.Contains("resident memory", run.Error);
+        // Every mask WriteData makes has the same content, so one cache entry serves all three images.
+        Assert.Single(Directory.GetFiles(cache, "*.npy"));
+    }
+
+    [Theory]
+    [InlineData(":abc", "the weight 'abc' is not a positive number")]
+    [InlineData(":0", "the weight '0' is not a positive number")]
+    [InlineData(":-2", "the weight '-2' is not a positive number")]
+    public void A_weight_that_is_not_a_positive_number_is_a_usage_error(string suffix, string message)
+    {
+        string data = WriteData();
+        var run = CliRun.Of("train", "--train", data + suffix, "--out", Repo.NewTempDir(), "--epochs", "1");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Error);
+    }
+
+    [Fact]
+    public void Resuming_from_a_checkpoint_of_another_architecture_fails_and_keeps_it()
+    {
+        string data = WriteData();
+        string output = Repo.NewTempDir();
+        string[] common = ["train", "--train", data, "--out", output, "--batch-size", "2", "--patch-size", "64", "--flow-cache", "none", "--model-diameter", "20"];
+        var first = CliRun.Of([.. common, "--widths", "8,16,32", "--epochs", "1"]);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        string last = Path.Combine(output, "last.ckpt");
+        byte[] before = File.ReadAllBytes(last);
+
+        var resumed = CliRun.Of([.. common, "--widths", "16,32,64", "--resume", "--epochs", "2"]);
+        Assert.Equal(1, resumed.ExitCode);
+        Assert.Contains("checkpoint does not fit this model", resumed.Error);
+        Assert.Contains("last.ckpt", resumed.Error);
+        Assert.Equal(before, File.ReadAllBytes(last));
     }
 }

@@ -21,7 +21,15 @@ internal static class TrainCommand
         var defaults = new TrainerOptions();
         var kind = new Option<string>("--kind") { DefaultValueFactory = _ => "cellpose", Description = "cellpose (flows, instances) or unet (classes)." };
         kind.AcceptOnlyFromAmong("cellpose", "unet");
-        var train = new Option<string>("--train") { Required = true, Description = "Training folder with images/ and masks/ (same file names)." };
+        var train = new Option<string[]>("--train")
+        {
+            Required = true,
+            AllowMultipleArgumentsPerToken = false,
+            Description = "Training folder with images/ and masks/ (same file names); repeat for several. DIR:WEIGHT draws each image of DIR WEIGHT times as often as an image of a folder with weight 1 (the default).",
+        };
+        var exclude = new Option<string?>("--exclude") { Description = "A text file of image names (one per line, no extension; # comments) never trained on: a held-out split." };
+        var samplesPerEpoch = new Option<int?>("--samples-per-epoch") { Description = "Images drawn per epoch, with replacement by folder weight (default: every training image once)." };
+        var flowCache = new Option<string?>("--flow-cache") { Description = $"Folder caching flow targets by mask content (default {FlowCache.DefaultFolder}; 'none' to recompute)." };
         var val = new Option<string?>("--val") { Description = "Validation folder (same layout); validated with the real post-processing." };
         var output = new Option<string>("--out", "-o") { Required = true, Description = "Output folder: last.ckpt, best.ckpt, training_log.csv, loss.png, validation.png." };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => defaults.Epochs, Description = "Epochs (one pass over the training images each)." };
@@ -31,7 +39,7 @@ internal static class TrainCommand
         var optimizer = new Option<string>("--optimizer") { DefaultValueFactory = _ => "adamw", Description = "adamw or sgd (momentum 0.9)." };
         optimizer.AcceptOnlyFromAmong("adamw", "sgd");
         var widths = new Option<string?>("--widths") { Description = "Level widths, e.g. 32,64,128,256 (Cellpose default) or 16,32,64,128 (compact); for unet the first is the base width." };
-        var diameter = new Option<double>("--diameter") { DefaultValueFactory = _ => defaults.ModelDiameter, Description = "Cellpose: object diameter the network learns at (images are rescaled from their median)." };
+        var diameter = new Option<double>("--model-diameter") { DefaultValueFactory = _ => defaults.ModelDiameter, Description = "Cellpose: the model's diameter, the object size the network learns at (each image is rescaled from its own median object diameter)." };
         var validateEvery = new Option<int>("--validate-every") { DefaultValueFactory = _ => defaults.ValidateEvery, Description = "Validate every N epochs (and after the last)." };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Random seed (weights, patches, augmentation)." };
         var channels = new Option<string>("--channels") { DefaultValueFactory = _ => "0,0", Description = "Cellpose channels: cytoplasm,nucleus (0 gray/none, 1 red, 2 green, 3 blue)." };
@@ -42,7 +50,7 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from last.ckpt in the output folder." };
         var command = new Command("train", "Train a Cellpose-style network or a U-Net with TorchSharp.")
         {
-            kind, train, val, output, epochs, batch, patch, lr, optimizer, widths, diameter, validateEvery, seed, channels, autoInvert, borderWeight, noClassBalance, init, resume,
+            kind, train, exclude, samplesPerEpoch, flowCache, val, output, epochs, batch, patch, lr, optimizer, widths, diameter, validateEvery, seed, channels, autoInvert, borderWeight, noClassBalance, init, resume,
         };
         command.SetAction((result, token) =>
         {
@@ -67,6 +75,7 @@ internal static class TrainCommand
                     Kind = modelKind,
                     Epochs = result.GetValue(epochs),
                     BatchSize = result.GetValue(batch),
+                    SamplesPerEpoch = result.GetValue(samplesPerEpoch),
                     PatchSize = result.GetValue(patch),
                     LearningRate = result.GetValue(lr),
                     Optimizer = result.GetValue(optimizer) == "sgd" ? OptimizerKind.Sgd : OptimizerKind.AdamW,
@@ -87,18 +96,39 @@ internal static class TrainCommand
                 throw new CliUsageException(e.Message);
             }
 
-            return Task.FromResult(Execute(console, options, result.GetValue(train)!, result.GetValue(val), result.GetValue(output)!, result.GetValue(resume), token, result.GetValue(init)));
+            var folders = result.GetValue(train)!.Select(TrainingFolder.Parse).ToArray();
+            string? cacheOption = result.GetValue(flowCache);
+            var load = new DatasetLoadOptions
+            {
+                Channels = options.Channels,
+                InvertBrightBackground = options.InvertBrightBackground,
+                Exclude = result.GetValue(exclude) is string list ? ReadNameList(list) : null,
+                FlowCache = cacheOption is null ? FlowCache.DefaultFolder : cacheOption == "none" ? null : cacheOption,
+            };
+            return Task.FromResult(Execute(console, options, load, folders, result.GetValue(val), result.GetValue(output)!, result.GetValue(resume), token, result.GetValue(init)));
         });
         return command;
     }
 
-    private static int Execute(CliConsole console, TrainerOptions options, string trainDir, string? valDir, string outDir, bool resume, CancellationToken token, string? initPath)
+    private static int Execute(CliConsole console, TrainerOptions options, DatasetLoadOptions load, TrainingFolder[] folders, string? valDir, string outDir, bool resume, CancellationToken token, string? initPath)
     {
         OutputFolder.Prepare(outDir);
-        console.Error.WriteLine($"loading {trainDir}...");
-        var train = SegmentationDataset.Load(trainDir, options.Kind, options.Channels, invertBrightBackground: options.InvertBrightBackground);
-        var val = valDir is null ? null : SegmentationDataset.Load(valDir, options.Kind, options.Channels, invertBrightBackground: options.InvertBrightBackground);
-        console.Error.WriteLine($"{train.Count} training image(s){(val is null ? string.Empty : $", {val.Count} validation image(s)")}; median object diameter {train.MedianDiameter?.ToString("0.0", CultureInfo.InvariantCulture) ?? "n/a"} px");
+        var parts = new List<(SegmentationDataset, double)>();
+        var clock = Stopwatch.StartNew();
+        foreach (var folder in folders)
+        {
+            console.Error.WriteLine($"loading {folder.Path}...");
+            var part = SegmentationDataset.Load(folder.Path, options.Kind, load);
+            console.Error.WriteLine($"  {part.Count} image(s), weight {folder.Weight.ToString(CultureInfo.InvariantCulture)}, median object diameter {part.MedianDiameter?.ToString("0.0", CultureInfo.InvariantCulture) ?? "n/a"} px");
+            parts.Add((part, folder.Weight));
+        }
+
+        var train = SegmentationDataset.Combine(parts);
+        var val = valDir is null ? null : SegmentationDataset.Load(valDir, options.Kind, load with { Exclude = null });
+        using (var self = Process.GetCurrentProcess())
+        {
+            console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{train.Count} training image(s){(val is null ? string.Empty : $", {val.Count} validation image(s)")} loaded in {clock.Elapsed.TotalSeconds:0} s; resident memory {self.WorkingSet64 / (1 << 20)} MB"));
+        }
         var trainer = new Trainer(options, outDir, new EpochPrinter(console.Error, options.Epochs), console.Interactive ? new StepPrinter(console.Error) : null);
         // Ctrl+C finishes and saves the epoch in progress instead of killing the run mid-write.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
@@ -175,6 +205,19 @@ internal static class TrainCommand
         using var child = Process.Start(start)!;
         child.WaitForExit();
         return child.ExitCode;
+    }
+
+    /// <summary>Names from a list file: one per line, blank lines and # comments skipped.</summary>
+    private static HashSet<string> ReadNameList(string path)
+    {
+        try
+        {
+            return File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliUsageException($"--exclude {path}: {e.Message}");
+        }
     }
 
     private static int[]? ParseInts(string? text, string option)

@@ -58,7 +58,7 @@ public sealed class Trainer
             throw new ArgumentException("the training set is empty", nameof(train));
         }
 
-        if (train.Count < _options.BatchSize)
+        if (train.Count < _options.BatchSize && _options.SamplesPerEpoch is null)
         {
             throw new ArgumentException($"{train.Count} training image(s) cannot fill a batch of {_options.BatchSize}; lower the batch size", nameof(train));
         }
@@ -160,17 +160,24 @@ public sealed class Trainer
         long seed = ((long)_options.Seed * 1_000_003) + epoch;
         torch.manual_seed(seed);
         var random = new Random((int)(seed % int.MaxValue));
-        int[] order = Enumerable.Range(0, train.Count).ToArray();
-        random.Shuffle(order);
+        int[] order = train.DrawEpoch(_options.SamplesPerEpoch ?? train.Count, random);
         double total = 0;
         int steps = 0;
         int stepCount = (order.Length + _options.BatchSize - 1) / _options.BatchSize;
-        for (int start = 0; start < order.Length; start += _options.BatchSize)
+        // The next batch is augmented on another core while this one runs through the network. One producer draws
+        // from the epoch's generator in batch order, so the patches are the same as in a serial loop.
+        Task<TrainingBatch> next = Task.Run(() => PrepareBatch(train, order, 0, random));
+        for (int b = 0; b < stepCount; b++)
         {
-            int[] batch = order[start..Math.Min(order.Length, start + _options.BatchSize)];
-            var samples = batch.Select(i => Augment(train.Items[i], random)).ToList();
+            TrainingBatch batch = next.GetAwaiter().GetResult();
+            if (b + 1 < stepCount)
+            {
+                int start = (b + 1) * _options.BatchSize;
+                next = Task.Run(() => PrepareBatch(train, order, start, random));
+            }
+
             using var scope = NewDisposeScope();
-            Tensor loss = Loss(model, samples);
+            Tensor loss = Loss(model, batch);
             float value = loss.item<float>();
             if (!float.IsFinite(value))
             {
@@ -200,10 +207,17 @@ public sealed class Trainer
         return augmenter.Apply(new TrainingSample(item.Image, item.Labels, item.Flows), random);
     }
 
-    private Tensor Loss(nn.Module model, List<TrainingSample> samples)
+    /// <summary>Augmented patches of one step as flat arrays, ready to become tensors (built off the training thread).</summary>
+    private TrainingBatch PrepareBatch(SegmentationDataset train, int[] order, int start, Random random)
     {
-        int n = samples.Count;
+        int n = Math.Min(_options.BatchSize, order.Length - start);
         int p = _options.PatchSize;
+        var samples = new TrainingSample[n];
+        for (int i = 0; i < n; i++)
+        {
+            samples[i] = Augment(train.Items[order[start + i]], random);
+        }
+
         int channels = samples[0].Image.Channels;
         var input = new float[n * channels * p * p];
         for (int i = 0; i < n; i++)
@@ -211,8 +225,7 @@ public sealed class Trainer
             samples[i].Image.Data.CopyTo(input.AsSpan(i * channels * p * p));
         }
 
-        Tensor x = tensor(input, [n, channels, p, p]);
-        if (model is CellposeNet cellpose)
+        if (_options.Kind == ModelKind.Cellpose)
         {
             var flows = new float[n * 2 * p * p];
             var cells = new float[n * p * p];
@@ -226,8 +239,7 @@ public sealed class Trainer
                 }
             }
 
-            var (output, _) = cellpose.forward(x);
-            return SegmentationLosses.Cellpose(output, tensor(flows, [n, 2, p, p]), tensor(cells, [n, p, p]));
+            return new TrainingBatch(n, channels, input, flows, cells, null, null);
         }
 
         var classes = new long[n * p * p];
@@ -243,9 +255,23 @@ public sealed class Trainer
             UNetWeightMap.Compute(samples[i].Labels, _options.BorderWeight, balanceClasses: _options.BalanceClasses).CopyTo(weights.AsSpan(i * p * p));
         }
 
+        return new TrainingBatch(n, channels, input, null, null, classes, weights);
+    }
+
+    private Tensor Loss(nn.Module model, TrainingBatch batch)
+    {
+        int n = batch.Count;
+        int p = _options.PatchSize;
+        Tensor x = tensor(batch.Input, [n, batch.Channels, p, p]);
+        if (model is CellposeNet cellpose)
+        {
+            var (output, _) = cellpose.forward(x);
+            return SegmentationLosses.Cellpose(output, tensor(batch.Flows!, [n, 2, p, p]), tensor(batch.CellProbability!, [n, p, p]));
+        }
+
         Tensor logits = ((UNet)model).forward(x);
-        Tensor target = tensor(classes, [n, p, p]);
-        Tensor weight = tensor(weights, [n, p, p]);
+        Tensor target = tensor(batch.Classes!, [n, p, p]);
+        Tensor weight = tensor(batch.Weights!, [n, p, p]);
         long o = logits.shape[2];
         if (o != p)
         {

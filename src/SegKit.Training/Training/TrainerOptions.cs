@@ -20,6 +20,12 @@ public sealed record TrainerOptions
 
     public int BatchSize { get; init; } = 8;
 
+    /// <summary>
+    /// Images drawn per epoch (with replacement, by the data set's weights); null: every image once. Sets the epoch's
+    /// length, and with it the learning-rate schedule's and validation's pace, independently of the data set's size.
+    /// </summary>
+    public int? SamplesPerEpoch { get; init; }
+
     public int PatchSize { get; init; } = 224;
 
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
@@ -64,6 +70,11 @@ public sealed record TrainerOptions
         if (!validUNet && (PatchSize < 16 || PatchSize % 16 != 0))
         {
             throw new ArgumentOutOfRangeException(nameof(PatchSize), PatchSize, "the patch size must be a multiple of 16, at least 16");
+        }
+
+        if (SamplesPerEpoch is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SamplesPerEpoch), SamplesPerEpoch, "at least one image per epoch");
         }
 
         if (ValidateEvery < 1)
