@@ -20,7 +20,7 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
         Image input = Normalization.Normalize99(image.SelectChannels(Options.Channels));
         if (Options.InvertBrightBackground)
         {
-            Normalization.InvertIfBrightBackground(input);
+            Normalization.InvertIfBrightBackground(input, image);
         }
 
         var settings = new CellposeSettings

@@ -32,20 +32,21 @@ public static class Normalization
 
     /// <summary>
     /// Brightfield and stained-tissue images show dark nuclei on a light background, fluorescence the reverse. A model
-    /// trained with this step sees one polarity only: when the median of the normalised first channel is above 0.5
-    /// (most of the image is bright, so the background is), that channel is inverted in place (1 - x, as Cellpose's
-    /// invert). Returns whether it was.
+    /// trained with this step sees one polarity only: when the background is bright, the first channel of
+    /// <paramref name="normalized"/> is inverted in place (1 - x, as Cellpose's invert). Returns whether it was.
+    /// With the <paramref name="source"/> image (before channel selection) a true-colour image is judged by its colour
+    /// and absolute brightness (<see cref="BackgroundPolarity"/>), which holds when stained tissue fills the frame;
+    /// without it, by the median of the normalised channel alone (above 0.5: most of the image is bright).
     /// </summary>
-    public static bool InvertIfBrightBackground(Image normalized)
+    public static bool InvertIfBrightBackground(Image normalized, Image? source = null)
     {
         ArgumentNullException.ThrowIfNull(normalized);
-        Span<float> plane = normalized.Plane(0);
-        float[] copy = plane.ToArray();
-        if (copy.Length == 0 || Percentile(copy, 50) <= 0.5f)
+        if (!BackgroundPolarity.IsBright(normalized, source))
         {
             return false;
         }
 
+        Span<float> plane = normalized.Plane(0);
         for (int i = 0; i < plane.Length; i++)
         {
             plane[i] = 1f - plane[i];

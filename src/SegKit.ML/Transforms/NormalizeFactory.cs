@@ -33,7 +33,7 @@ public sealed class NormalizeFactory : CustomMappingFactory<NormalizeInputRow, N
         Image normalized = Normalization.Normalize99(selected, settings.LowPercentile, settings.HighPercentile);
         if (settings.InvertBrightBackground)
         {
-            Normalization.InvertIfBrightBackground(normalized);
+            Normalization.InvertIfBrightBackground(normalized, image);
         }
 
         output.Normalized = normalized.Buffer;

@@ -205,7 +205,7 @@ public sealed class SegmentationDataset
         Image normalized = Normalization.Normalize99(selected);
         if (invertBrightBackground)
         {
-            Normalization.InvertIfBrightBackground(normalized);
+            Normalization.InvertIfBrightBackground(normalized, raw);
         }
 
         return normalized;
