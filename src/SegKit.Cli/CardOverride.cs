@@ -1,4 +1,5 @@
 using SegKit.Core.Images;
+using SegKit.Core.Tiling;
 using SegKit.Inference;
 using SegKit.Onnx;
 
@@ -7,8 +8,7 @@ namespace SegKit.Cli;
 /// <summary>The card a foreign ONNX file (no SegKit card) is run with, from segment's --kind, --channels and --model-diameter.</summary>
 internal static class CardOverride
 {
-    /// <summary>Tile sides of SegKit's recipes, for files that cannot say: Cellpose's 224 and the U-Net recipes' 256.</summary>
-    private const int CellposeTileSize = 224;
+    /// <summary>The U-Net recipes' tile side, for files that cannot say (Cellpose files get Cellpose's).</summary>
     private const int UNetTileSize = 256;
 
     public static ModelCard For(string kind, ChannelSelection channels, double modelDiameter)
@@ -20,7 +20,7 @@ internal static class CardOverride
             InputChannels = ModelChannels.Describe(channels, modelKind),
             Diameter = modelKind == SegmentationModelKind.Cellpose ? modelDiameter : null,
             Classes = modelKind == SegmentationModelKind.UNet ? ["background", "foreground"] : null,
-            TileSize = modelKind == SegmentationModelKind.Cellpose ? CellposeTileSize : UNetTileSize,
+            TileSize = modelKind == SegmentationModelKind.Cellpose ? TilePlan.DefaultTileSize : UNetTileSize,
         };
     }
 }

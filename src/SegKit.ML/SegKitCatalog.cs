@@ -1,6 +1,8 @@
 using Microsoft.ML;
 using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
+using SegKit.Core.Pipelines;
+using SegKit.Core.Tiling;
 using SegKit.Inference;
 using SegKit.ML.Settings;
 using SegKit.ML.Transforms;
@@ -80,7 +82,7 @@ public static class SegKitCatalog
     /// after rescaling by <paramref name="modelDiameter"/> / <paramref name="diameter"/> when a diameter is given. Writes
     /// <see cref="Columns.Tiles"/> ([tile count, C, T, T]) and <see cref="Columns.TileGrid"/>.
     /// </summary>
-    public static IEstimator<ITransformer> TileImages(this TransformsCatalog catalog, int tileSize = 224, double overlap = 0.1, double modelDiameter = 30, double? diameter = null)
+    public static IEstimator<ITransformer> TileImages(this TransformsCatalog catalog, int tileSize = TilePlan.DefaultTileSize, double overlap = 0.1, double modelDiameter = CellposeSettings.DefaultModelDiameter, double? diameter = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         if (tileSize is < 8 or > 8192)

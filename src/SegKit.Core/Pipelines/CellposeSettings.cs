@@ -1,12 +1,16 @@
 using SegKit.Core.Dynamics;
+using SegKit.Core.Tiling;
 
 namespace SegKit.Core.Pipelines;
 
 /// <summary>How a Cellpose-style network is run on one image: scale, tiling, test-time augmentation, dynamics.</summary>
 public sealed record CellposeSettings
 {
+    /// <summary>Cellpose's training diameter for its cyto models, in pixels: the default where no model card says otherwise.</summary>
+    public const double DefaultModelDiameter = 30;
+
     /// <summary>The object diameter (pixels) the network was trained at (Cellpose: 30; nuclei models 17).</summary>
-    public double ModelDiameter { get; init; } = 30;
+    public double ModelDiameter { get; init; } = DefaultModelDiameter;
 
     /// <summary>
     /// The objects' diameter in this image; the image is rescaled by ModelDiameter / Diameter. Null: no rescaling, unless
@@ -20,7 +24,7 @@ public sealed record CellposeSettings
     /// </summary>
     public bool EstimateDiameter { get; init; }
 
-    public int TileSize { get; init; } = 224;
+    public int TileSize { get; init; } = TilePlan.DefaultTileSize;
 
     public double TileOverlap { get; init; } = 0.1;
 
