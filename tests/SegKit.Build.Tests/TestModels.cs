@@ -14,7 +14,8 @@ namespace SegKit.Build.Tests;
 /// <summary>
 /// The models the consumer projects use: a tiny CellposeNet trained for a few epochs on synthetic nuclei and
 /// exported with its card (a real model run, so a real AP), a card-less ONNX file, a corrupt file, and a
-/// one-convolution U-Net (threshold at half the normalised intensity) to compile the U-Net predictor against.
+/// one-convolution valid-padding U-Net (a 17 x 17 kernel that only reads its centre pixel, so it trims the card's halo of
+/// 8 as a valid U-Net does, and thresholds at half the normalised intensity).
 /// </summary>
 internal static class TestModels
 {
@@ -101,10 +102,14 @@ internal static class TestModels
         };
         var builder = new GraphBuilder("threshold");
         string x = builder.Input("image", OnnxElementType.Float, "N", 1, "H", "W");
-        string w = builder.Initializer("w", [-1f, 1f], 2, 1, 1, 1);
+        const int kernel = 17;
+        var weights = new float[2 * kernel * kernel];
+        weights[(kernel * kernel) / 2] = -1f;
+        weights[(kernel * kernel) + ((kernel * kernel) / 2)] = 1f;
+        string w = builder.Initializer("w", weights, 2, 1, kernel, kernel);
         string b = builder.Initializer("b", [0.5f, -0.5f], 2);
         builder.Node("Conv", [x, w, b], "logits");
-        builder.Output("logits", OnnxElementType.Float, "N", 2, "H", "W");
+        builder.Output("logits", OnnxElementType.Float, "N", 2, "H-16", "W-16");
         OnnxWriter.WriteFile(path, builder.ToModel(card.ToMetadata()));
     }
 
@@ -129,11 +134,7 @@ internal static class TestModels
     public static DatasetEvaluation Evaluate(string modelPath, string images, string masks)
     {
         using var model = SegmentationModel.Load(modelPath);
-        var segmenter = new CellposeSegmenter(new OnnxTileNetwork(model.Session, 3, model.InputName, model.OutputName), new CellposeSegmenterOptions
-        {
-            ModelDiameter = model.Card.Diameter!.Value,
-            TileSize = model.Card.TileSize,
-        });
+        ModelSegmenter segmenter = model.CreateSegmenter();
         return DatasetEvaluation.Combine(ImageFile.ListImages(images).Select(image => InstanceMetrics.Evaluate(
             LabelImageFile.Read(Path.Combine(masks, Path.GetFileName(image))),
             segmenter.Segment(ImageFile.Read(image)).Labels,
