@@ -304,7 +304,7 @@ internal static class PredictorSource
                 public sealed partial class {{c}}Result
                 {
                     /// <summary>Creates a result; the predictor does this.</summary>
-                    public {{c}}Result(global::SegKit.Core.Images.LabelImage labels, global::SegKit.Core.Flows.FlowField flows, float[] probability, global::System.Collections.Generic.IReadOnlyList<global::SegKit.Inference.ObjectMeasurement> objects)
+                    public {{c}}Result(global::SegKit.Core.Images.LabelImage labels, global::SegKit.Core.Flows.FlowField flows, float[] probability, global::System.Collections.Generic.IReadOnlyList<global::SegKit.Core.Images.ObjectMeasurement> objects)
                     {
                         Labels = labels;
                         Flows = flows;
@@ -322,7 +322,7 @@ internal static class PredictorSource
                     public float[] Probability { get; }
 
                     /// <summary>The object table: label, area, centroid, bounding box, equivalent diameter, mean intensity per channel.</summary>
-                    public global::System.Collections.Generic.IReadOnlyList<global::SegKit.Inference.ObjectMeasurement> Objects { get; }
+                    public global::System.Collections.Generic.IReadOnlyList<global::SegKit.Core.Images.ObjectMeasurement> Objects { get; }
                 }
 
             """);
@@ -337,7 +337,7 @@ internal static class PredictorSource
                 public sealed partial class {{c}}Result
                 {
                     /// <summary>Creates a result; the predictor does this.</summary>
-                    public {{c}}Result(int[] classMap, global::SegKit.Core.Images.LabelImage instances, float[] foregroundProbability, global::System.Collections.Generic.IReadOnlyList<global::SegKit.Inference.ObjectMeasurement> objects)
+                    public {{c}}Result(int[] classMap, global::SegKit.Core.Images.LabelImage instances, float[] foregroundProbability, global::System.Collections.Generic.IReadOnlyList<global::SegKit.Core.Images.ObjectMeasurement> objects)
                     {
                         ClassMap = classMap;
                         Instances = instances;
@@ -355,7 +355,7 @@ internal static class PredictorSource
                     public float[] ForegroundProbability { get; }
 
                     /// <summary>The object table of <see cref="Instances"/>.</summary>
-                    public global::System.Collections.Generic.IReadOnlyList<global::SegKit.Inference.ObjectMeasurement> Objects { get; }
+                    public global::System.Collections.Generic.IReadOnlyList<global::SegKit.Core.Images.ObjectMeasurement> Objects { get; }
                 }
 
             """);
