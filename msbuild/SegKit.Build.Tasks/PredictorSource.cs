@@ -95,16 +95,21 @@ internal static class PredictorSource
                     /// <summary>The network's output tensor, [N, {{model.OutputChannels}}, H, W] float.</summary>
                     public const string OutputName = "{{Literal(model.OutputName)}}";
 
-                    private readonly global::Microsoft.ML.OnnxRuntime.InferenceSession _session;
-                    private readonly global::System.Func<global::SegKit.Core.Images.Image, {{c}}Result> _segment;
+                    private readonly global::SegKit.Inference.SegmentationModel _model;
 
-                    private {{c}}(global::Microsoft.ML.OnnxRuntime.InferenceSession session, global::SegKit.Onnx.ModelCard card, {{c}}Options options)
+                    // SegKit.Inference's one factory makes both; they differ only in where the channels come from: a file
+                    // is read with the card's channel selection (as segkit does), named channels arrive in the card's order.
+                    private readonly global::SegKit.Inference.ModelSegmenter _byFile;
+                    private readonly global::SegKit.Inference.ModelSegmenter _byPlanes;
+
+                    private {{c}}(global::SegKit.Inference.SegmentationModel model, {{c}}Options options)
                     {
-                        _session = session;
-                        Card = card;
+                        _model = model;
+                        Card = model.Card;
                         Options = options;
-                        var network = new global::SegKit.Inference.OnnxTileNetwork(session, {{model.OutputChannels}}, InputName, OutputName);
-                        _segment = CreateSegment(network, card, options);
+                        var segmentOptions = options.ToSegmentOptions();
+                        _byFile = model.CreateSegmenter(segmentOptions);
+                        _byPlanes = model.CreateSegmenter(segmentOptions with { Channels = global::SegKit.Inference.ModelChannels.InCardOrder(model.Card) });
                     }
 
                     /// <summary>The model card read from the model: kind, channels, normalisation, training data, validation figures.</summary>
@@ -114,15 +119,13 @@ internal static class PredictorSource
                     public {{c}}Options Options { get; }
 
                     /// <summary>Loads the model and opens an ONNX Runtime session on the device the options ask for.</summary>
-                    /// <param name="options">How to apply the model; null for the defaults (CPU, the model's own diameter).</param>
+                    /// <param name="options">How to apply the model; null for SegKit's defaults (CPU, everything else as segkit segment does).</param>
                     public static {{c}} Create({{c}}Options? options = null)
                     {
                         options ??= new {{c}}Options();
-                        byte[] model = {{load}};
-                        var card = global::SegKit.Onnx.ModelCard.FromMetadata(global::SegKit.Onnx.OnnxModelInfo.Read(new global::System.IO.MemoryStream(model, false), "{{Literal(Path.GetFileName(item.FullPath))}}").Metadata, "{{Literal(Path.GetFileName(item.FullPath))}}")
-                            ?? throw new global::System.InvalidOperationException("{{Literal(Path.GetFileName(item.FullPath))}} has lost its SegKit model card since the build");
-                        var session = global::SegKit.Inference.OnnxSessions.Open(model, "{{Literal(Path.GetFileName(item.FullPath))}}", options.Device, options.IntraOpThreads, options.Logger);
-                        return new {{c}}(session, card, options);
+                        byte[] bytes = {{load}};
+                        var model = global::SegKit.Inference.SegmentationModel.Load(new global::System.IO.MemoryStream(bytes, false), "{{Literal(Path.GetFileName(item.FullPath))}}", null, options.Device, options.Logger, options.IntraOpThreads);
+                        return new {{c}}(model, options);
                     }
 
             """);
@@ -142,7 +145,7 @@ internal static class PredictorSource
         for (var i = 0; i < channels.Count; i++)
             s.AppendLine($"            {(i == 0 ? "" : $"if ({channels[i].Parameter} is not null) ")}CopyChannel({channels[i].Parameter}, input, {i}, \"{channels[i].Parameter.TrimStart('@')}\");");
         s.AppendLine($$"""
-                        return _segment(input);
+                        return Result(_byPlanes.Segment(input));
                     }
             """);
         if (channels.Count > 1)
@@ -156,26 +159,24 @@ internal static class PredictorSource
                         global::System.ArgumentNullException.ThrowIfNull(image);
                         if (image.Channels == {{channels.Count}})
                         {
-                            return _segment(image);
+                            return Result(_byPlanes.Segment(image));
                         }
 
                         var input = new global::SegKit.Core.Images.Image({{channels.Count}}, image.Height, image.Width);
                         CopyChannel(image, input, 0, nameof(image));
-                        return _segment(input);
+                        return Result(_byPlanes.Segment(input));
                     }
             """);
         }
 
         s.AppendLine();
         s.AppendLine($$"""
-                    /// <summary>Reads an image file (PNG, TIFF, JPEG) and segments its gray values as the {{Xml(channels[0].Name)}} channel.</summary>
-                    public {{c}}Result Segment(string imagePath)
-                    {
-                        var image = global::SegKit.Imaging.ImageFile.Read(imagePath);
-                        var input = new global::SegKit.Core.Images.Image({{channels.Count}}, image.Height, image.Width);
-                        CopyChannel(image, input, 0, nameof(imagePath));
-                        return _segment(input);
-                    }
+                    /// <summary>
+                    /// Reads an image file (PNG, TIFF, JPEG) and segments it with the card's channel selection: the masks
+                    /// <c>segkit segment --model</c> writes for the same file and options.
+                    /// </summary>
+                    public {{c}}Result Segment(string imagePath) =>
+                        Result(_byFile.Segment(global::SegKit.Imaging.ImageFile.Read(imagePath), imagePath));
 
                     /// <summary>
                     /// Fills <paramref name="output"/> from <paramref name="input"/>: the shape of a delegate for ML.NET's
@@ -194,7 +195,7 @@ internal static class PredictorSource
                     }
 
                     /// <summary>Releases the ONNX Runtime session.</summary>
-                    public void Dispose() => _session.Dispose();
+                    public void Dispose() => _model.Dispose();
 
                     private static void CopyChannel(global::SegKit.Core.Images.Image source, global::SegKit.Core.Images.Image input, int channel, string name)
                     {
@@ -223,90 +224,47 @@ internal static class PredictorSource
                 """);
         }
 
-        if (card.Kind == SegmentationModelKind.Cellpose)
-        {
-            s.AppendLine($$"""
-                        private static global::System.Func<global::SegKit.Core.Images.Image, {{c}}Result> CreateSegment(global::SegKit.Core.Tiling.ITileNetwork network, global::SegKit.Onnx.ModelCard card, {{c}}Options options)
-                        {
-                            var segmenter = new global::SegKit.Inference.CellposeSegmenter(network, new global::SegKit.Inference.CellposeSegmenterOptions
-                            {
-                                Channels = card.InputChannels.Count == 1 ? global::SegKit.Core.Images.ChannelSelection.Gray : new global::SegKit.Core.Images.ChannelSelection(global::SegKit.Core.Images.ImageChannel.Red, global::SegKit.Core.Images.ImageChannel.Green),
-                                ModelDiameter = card.Diameter ?? 30,
-                                InvertBrightBackground = card.InvertBrightBackground,
-                                Diameter = options.Diameter,
-                                EstimateDiameter = options.EstimateDiameter,
-                                TileSize = card.TileSize,
-                                BatchSize = options.BatchSize,
-                                FlipAugmentation = options.FlipAugmentation,
-                                Dynamics = new global::SegKit.Core.Dynamics.DynamicsOptions { MinSize = options.MinSize },
-                            });
-                            return image =>
-                            {
-                                var result = segmenter.Segment(image);
-                                return new {{c}}Result(result.Labels, result.Flows!, result.Probability!, result.Objects);
-                            };
-                        }
-                    }
+        var result = card.Kind == SegmentationModelKind.Cellpose
+            ? $"new {c}Result(result.Labels, result.Flows!, result.Probability!, result.Objects)"
+            : $"new {c}Result(result.ClassMap!, result.Labels, result.Probability!, result.Objects)";
+        s.AppendLine($$"""
+                    private static {{c}}Result Result(global::SegKit.Inference.SegmentationResult result) => {{result}};
+                }
 
-                """);
-        }
-        else
-        {
-            s.AppendLine($$"""
-                        private static global::System.Func<global::SegKit.Core.Images.Image, {{c}}Result> CreateSegment(global::SegKit.Core.Tiling.ITileNetwork network, global::SegKit.Onnx.ModelCard card, {{c}}Options options)
-                        {
-                            var segmenter = new global::SegKit.Inference.UNetSegmenter(network, new global::SegKit.Inference.UNetSegmenterOptions
-                            {
-                                Classes = card.Classes!.Count,
-                                TileSize = card.TileSize,
-                                BatchSize = options.BatchSize,
-                                MinSize = options.MinSize,
-                            });
-                            return image =>
-                            {
-                                // The class map is the arg-max of the probabilities; UNetSegmenter does not return it, so this costs a second forward pass.
-                                var probabilities = segmenter.Probabilities(image);
-                                int plane = probabilities.PlaneSize;
-                                var classMap = new int[plane];
-                                for (int i = 0; i < plane; i++)
-                                {
-                                    int best = 0;
-                                    for (int k = 1; k < probabilities.Channels; k++)
-                                    {
-                                        if (probabilities.Buffer[(k * plane) + i] > probabilities.Buffer[(best * plane) + i])
-                                        {
-                                            best = k;
-                                        }
-                                    }
-
-                                    classMap[i] = best;
-                                }
-
-                                var result = segmenter.Segment(image);
-                                return new {{c}}Result(classMap, result.Labels, result.Probability!, result.Objects);
-                            };
-                        }
-                    }
-
-                """);
-        }
+            """);
     }
 
     private static void Options(StringBuilder s, string c, bool isCellpose)
     {
         var cellposeOnly = isCellpose
             ? """
-                    /// <summary>Object diameter in the images, in pixels; null uses the model's training diameter (no rescaling) unless <see cref="EstimateDiameter"/>.</summary>
+                    /// <summary>Object diameter in the images, in pixels; null estimates it per image (see <see cref="EstimateDiameter"/>).</summary>
                     public double? Diameter { get; set; }
 
-                    /// <summary>Without a diameter, estimate it per image from a first pass at the model's scale, then segment again.</summary>
-                    public bool EstimateDiameter { get; set; }
+                    /// <summary>Without a diameter, estimate it per image from a first pass at the model's scale, then segment again (SegKit's default); false runs at the model's training diameter.</summary>
+                    public bool EstimateDiameter { get; set; } = global::SegKit.Inference.SegmentOptions.Default.EstimateDiameter;
 
                     /// <summary>Average the network over flipped copies of each tile (4 passes, slightly better masks).</summary>
                     public bool FlipAugmentation { get; set; }
 
+                    /// <summary>Drop masks whose flow error exceeds this (0 keeps all).</summary>
+                    public double FlowThreshold { get; set; } = global::SegKit.Core.Dynamics.DynamicsOptions.Default.FlowThreshold;
+
+                    /// <summary>Pixels whose cell-probability logit is above this take part.</summary>
+                    public float CellprobThreshold { get; set; } = global::SegKit.Core.Dynamics.DynamicsOptions.Default.CellprobThreshold;
+
             """
             : "";
+        var segmentOptions = isCellpose
+            ? """
+                        Diameter = Diameter,
+                        EstimateDiameter = EstimateDiameter,
+                        FlipAugmentation = FlipAugmentation,
+                        Dynamics = new global::SegKit.Core.Dynamics.DynamicsOptions { MinSize = MinSize, FlowThreshold = FlowThreshold, CellprobThreshold = CellprobThreshold },
+            """
+            : """
+                        Dynamics = new global::SegKit.Core.Dynamics.DynamicsOptions { MinSize = MinSize },
+            """;
         s.AppendLine($$"""
                 /// <summary>How <see cref="{{c}}"/> applies its model.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("SegKit.Build", "1")]
@@ -318,14 +276,21 @@ internal static class PredictorSource
                     /// <summary>ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose.</summary>
                     public int IntraOpThreads { get; set; }
 
-                    /// <summary>Tiles per network call.</summary>
-                    public int BatchSize { get; set; } = {{(isCellpose ? 8 : 4)}};
+                    /// <summary>Tiles per network call; null for SegKit's default for this kind of model.</summary>
+                    public int? BatchSize { get; set; }
 
-                    /// <summary>Objects smaller than this many pixels are dropped.</summary>
-                    public int MinSize { get; set; } = 15;
+                    /// <summary>Objects smaller than this many pixels are dropped (0 keeps all).</summary>
+                    public int MinSize { get; set; } = global::SegKit.Core.Dynamics.DynamicsOptions.Default.MinSize;
 
             {{cellposeOnly}}        /// <summary>Receives warnings (e.g. CUDA asked for but absent); null for none.</summary>
                     public global::Microsoft.Extensions.Logging.ILogger? Logger { get; set; }
+
+                    /// <summary>These options as SegKit.Inference's, which the predictor hands to SegmentationModel.CreateSegmenter.</summary>
+                    public global::SegKit.Inference.SegmentOptions ToSegmentOptions() => new()
+                    {
+                        BatchSize = BatchSize,
+            {{segmentOptions}}
+                    };
                 }
 
             """);
@@ -339,7 +304,7 @@ internal static class PredictorSource
                 public sealed partial class {{c}}Result
                 {
                     /// <summary>Creates a result; the predictor does this.</summary>
-                    public {{c}}Result(global::SegKit.Core.Images.LabelImage labels, global::SegKit.Core.Flows.FlowField flows, float[] probability, global::System.Collections.Generic.IReadOnlyList<global::SegKit.Inference.ObjectMeasurement> objects)
+                    public {{c}}Result(global::SegKit.Core.Images.LabelImage labels, global::SegKit.Core.Flows.FlowField flows, float[] probability, global::System.Collections.Generic.IReadOnlyList<global::SegKit.Core.Images.ObjectMeasurement> objects)
                     {
                         Labels = labels;
                         Flows = flows;
@@ -357,7 +322,7 @@ internal static class PredictorSource
                     public float[] Probability { get; }
 
                     /// <summary>The object table: label, area, centroid, bounding box, equivalent diameter, mean intensity per channel.</summary>
-                    public global::System.Collections.Generic.IReadOnlyList<global::SegKit.Inference.ObjectMeasurement> Objects { get; }
+                    public global::System.Collections.Generic.IReadOnlyList<global::SegKit.Core.Images.ObjectMeasurement> Objects { get; }
                 }
 
             """);
@@ -372,7 +337,7 @@ internal static class PredictorSource
                 public sealed partial class {{c}}Result
                 {
                     /// <summary>Creates a result; the predictor does this.</summary>
-                    public {{c}}Result(int[] classMap, global::SegKit.Core.Images.LabelImage instances, float[] foregroundProbability, global::System.Collections.Generic.IReadOnlyList<global::SegKit.Inference.ObjectMeasurement> objects)
+                    public {{c}}Result(int[] classMap, global::SegKit.Core.Images.LabelImage instances, float[] foregroundProbability, global::System.Collections.Generic.IReadOnlyList<global::SegKit.Core.Images.ObjectMeasurement> objects)
                     {
                         ClassMap = classMap;
                         Instances = instances;
@@ -390,7 +355,7 @@ internal static class PredictorSource
                     public float[] ForegroundProbability { get; }
 
                     /// <summary>The object table of <see cref="Instances"/>.</summary>
-                    public global::System.Collections.Generic.IReadOnlyList<global::SegKit.Inference.ObjectMeasurement> Objects { get; }
+                    public global::System.Collections.Generic.IReadOnlyList<global::SegKit.Core.Images.ObjectMeasurement> Objects { get; }
                 }
 
             """);

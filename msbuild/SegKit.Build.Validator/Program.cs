@@ -1,16 +1,16 @@
 using System.Globalization;
 using SegKit.Build.Validator;
 using SegKit.Core;
-using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
 using SegKit.Core.Metrics;
 using SegKit.Imaging;
 using SegKit.Inference;
 using SegKit.Onnx;
 
-// The SegKit.Build validator: segments each validation image as `segkit eval --model` does (the model's own
-// diameter, no flips, default minimum size), scores it against its mask at the requested IoU threshold, sums the
-// counts over the data set and prints one result line. Failures print one line "SEGKxxxx: message" (no stack trace)
+// The SegKit.Build validator: segments each validation image through SegmentationModel.CreateSegmenter with SegKit's
+// default options, the very call `segkit eval --model` makes (card channels, bright-background inversion, diameter
+// estimated per image, U-Net halo), scores it against its mask at the requested IoU threshold, sums the counts over the
+// data set and prints one result line. Failures print one line "SEGKxxxx: message" (no stack trace)
 // and exit 2 (bad input) or 3 (anything else): the build shows that line as its error.
 if (args.Length != 1)
 {
@@ -22,8 +22,8 @@ try
 {
     ValidationRequest request = ValidationRequest.Read(args[0]);
     using var model = SegmentationModel.Load(request.Model);
-    Func<Image, LabelImage> segment = Segmentation(model);
-    var results = new List<(ValidationPair, InstanceEvaluation)>();
+    ModelSegmenter segmenter = model.CreateSegmenter(SegmentOptions.Default);
+    var results = new List<(ValidationPair, InstanceEvaluation, string)>();
     foreach (ValidationPair pair in request.Pairs)
     {
         LabelImage truth = LabelImageFile.Read(pair.Mask);
@@ -34,7 +34,8 @@ try
             return 2;
         }
 
-        results.Add((pair, InstanceMetrics.Evaluate(truth, segment(image), [request.IoUThreshold])));
+        LabelImage predicted = segmenter.Segment(image, pair.Image).Labels;
+        results.Add((pair, InstanceMetrics.Evaluate(truth, predicted, [request.IoUThreshold]), ValidationReport.Digest(predicted)));
         Console.WriteLine($"{pair.Name}: {results[^1].Item2.Scores[0]}");
     }
 
@@ -54,25 +55,4 @@ catch (Exception e)
     // Native or unexpected failures: the message and type, not the stack, reach the build log.
     Console.Error.WriteLine($"SEGK1002: the validator failed: {e.GetType().Name}: {e.Message}");
     return 3;
-}
-
-// The same post-processing choices as segkit eval --model (ModelSegmentation in the CLI), so both report the same AP.
-static Func<Image, LabelImage> Segmentation(SegmentationModel model)
-{
-    ModelCard card = model.Card;
-    int tile = card.TileSize > 0 ? card.TileSize : 224;
-    var network = new OnnxTileNetwork(model.Session, model.OutputChannels, model.InputName, model.OutputName);
-    if (card.Kind == SegmentationModelKind.Cellpose)
-    {
-        var cellpose = new CellposeSegmenter(network, new CellposeSegmenterOptions
-        {
-            ModelDiameter = card.Diameter ?? 30,
-            TileSize = tile,
-            Dynamics = new DynamicsOptions { MinSize = DynamicsOptions.Default.MinSize },
-        });
-        return image => cellpose.Segment(image).Labels;
-    }
-
-    var unet = new UNetSegmenter(network, new UNetSegmenterOptions { Classes = model.OutputChannels, TileSize = tile, MinSize = DynamicsOptions.Default.MinSize });
-    return image => unet.Segment(image).Labels;
 }

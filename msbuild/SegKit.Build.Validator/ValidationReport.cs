@@ -1,5 +1,8 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using SegKit.Core.Images;
 using SegKit.Core.IO;
 using SegKit.Core.Metrics;
 
@@ -10,7 +13,14 @@ internal static class ValidationReport
 {
     public const string Schema = "segkit.build-validation/1";
 
-    public static void Write(ValidationRequest request, IReadOnlyList<(ValidationPair Pair, InstanceEvaluation Result)> images, DatasetEvaluation total)
+    /// <summary>
+    /// SHA-256 (lower-case hex) of a label image's labels as little-endian int32, row-major: the report names the exact
+    /// masks the gate scored, so they can be compared with another tool's (segkit segment's TIFFs) without storing them.
+    /// </summary>
+    public static string Digest(LabelImage labels) =>
+        Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(labels.Data)));
+
+    public static void Write(ValidationRequest request, IReadOnlyList<(ValidationPair Pair, InstanceEvaluation Result, string Digest)> images, DatasetEvaluation total)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -23,13 +33,14 @@ internal static class ValidationReport
             json.WriteNumber("minimumAveragePrecision", request.Minimum);
             json.WriteBoolean("passed", scores.AveragePrecision >= request.Minimum);
             json.WriteStartArray("images");
-            foreach (var (pair, result) in images)
+            foreach (var (pair, result, digest) in images)
             {
                 json.WriteStartObject();
                 json.WriteString("name", pair.Name);
                 json.WriteString("image", pair.Image);
                 json.WriteString("mask", pair.Mask);
                 Figures(json, result.TruthCount, result.PredictionCount, result.Scores[0], result.AggregatedJaccard);
+                json.WriteString("predictedLabelsSha256", digest);
                 json.WriteEndObject();
             }
 

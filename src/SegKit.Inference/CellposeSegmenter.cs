@@ -6,9 +6,9 @@ using SegKit.Core.Transforms;
 namespace SegKit.Inference;
 
 /// <summary>
-/// Cellpose-style instance segmentation with a network: channel selection, normalize99, rescale to the model
-/// diameter, tiles in batches, taper blending, optional flip averaging, dynamics. Thread-safe when the network is
-/// (ONNX Runtime sessions are).
+/// Cellpose-style instance segmentation with a network: channel selection, normalize99, then Core's
+/// <see cref="CellposePipeline"/> (diameter estimate, rescale to the model diameter, tiles in batches, taper blending,
+/// optional flip averaging, dynamics). Thread-safe when the network is (ONNX Runtime sessions are).
 /// </summary>
 public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOptions? options = null)
 {
@@ -27,16 +27,13 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
         {
             ModelDiameter = Options.ModelDiameter,
             Diameter = Options.Diameter,
+            EstimateDiameter = Options.EstimateDiameter,
             TileSize = Options.TileSize,
             BatchSize = Options.BatchSize,
             FlipAugmentation = Options.FlipAugmentation,
             Dynamics = Options.Dynamics,
         };
         CellposeOutput output = CellposePipeline.Run(input, network, settings);
-        if (Options.Diameter is null && Options.EstimateDiameter && output.Masks.MedianDiameter() is double estimated)
-        {
-            output = CellposePipeline.Run(input, network, settings with { Diameter = estimated });
-        }
 
         return new SegmentationResult(output.Masks, output.Flows, output.CellProbability, ObjectMeasurement.Measure(output.Masks, image));
     }

@@ -1,5 +1,7 @@
 using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
+using SegKit.Core.Pipelines;
+using SegKit.Core.Tiling;
 
 namespace SegKit.Inference;
 
@@ -12,7 +14,7 @@ public sealed record CellposeSegmenterOptions
     public bool InvertBrightBackground { get; init; }
 
     /// <summary>The model's training diameter in pixels.</summary>
-    public double ModelDiameter { get; init; } = 30;
+    public double ModelDiameter { get; init; } = CellposeSettings.DefaultModelDiameter;
 
     /// <summary>The objects' diameter in the images; null uses the model diameter (no rescaling) unless <see cref="EstimateDiameter"/>.</summary>
     public double? Diameter { get; init; }
@@ -23,7 +25,7 @@ public sealed record CellposeSegmenterOptions
     /// </summary>
     public bool EstimateDiameter { get; init; }
 
-    public int TileSize { get; init; } = 224;
+    public int TileSize { get; init; } = TilePlan.DefaultTileSize;
 
     public int BatchSize { get; init; } = 8;
 

@@ -22,6 +22,16 @@ public static class ModelChannels
         return new ChannelSelection(first, second);
     }
 
+    /// <summary>
+    /// The selection that feeds an image whose planes already hold the card's channels in the card's order (what a
+    /// generated predictor's named-channel overloads build): plane 1 as cytoplasm and plane 2 as nucleus, or the one plane.
+    /// </summary>
+    public static ChannelSelection InCardOrder(ModelCard card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        return card.InputChannels.Count >= 2 ? new ChannelSelection(ImageChannel.Red, ImageChannel.Green) : ChannelSelection.Gray;
+    }
+
     /// <summary>The card form of a selection, e.g. ["cytoplasm:gray", "nucleus:none"].</summary>
     public static IReadOnlyList<string> Describe(ChannelSelection selection, SegmentationModelKind kind)
     {

@@ -34,7 +34,8 @@ public sealed class SegmentationModel : IDisposable
     public int OutputChannels => Card.Kind == SegmentationModelKind.Cellpose ? 3 : Card.Classes?.Count ?? 2;
 
     /// <param name="cardOverride">For ONNX files without a SegKit card: how to run them (kind, channels, diameter or classes).</param>
-    public static SegmentationModel Load(string path, ModelCard? cardOverride = null, ExecutionDevice device = ExecutionDevice.Cpu, ILogger? logger = null)
+    /// <param name="intraOpThreads">ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose.</param>
+    public static SegmentationModel Load(string path, ModelCard? cardOverride = null, ExecutionDevice device = ExecutionDevice.Cpu, ILogger? logger = null, int intraOpThreads = 0)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
@@ -52,11 +53,11 @@ public sealed class SegmentationModel : IDisposable
             throw new ModelLoadException($"cannot be read ({e.Message})", path, e);
         }
 
-        return Load(bytes, path, cardOverride, device, logger);
+        return Load(bytes, path, cardOverride, device, logger, intraOpThreads);
     }
 
     /// <summary>Loads a model from a stream (an embedded resource, a download); <paramref name="sourceName"/> names it in messages.</summary>
-    public static SegmentationModel Load(Stream stream, string sourceName, ModelCard? cardOverride = null, ExecutionDevice device = ExecutionDevice.Cpu, ILogger? logger = null)
+    public static SegmentationModel Load(Stream stream, string sourceName, ModelCard? cardOverride = null, ExecutionDevice device = ExecutionDevice.Cpu, ILogger? logger = null, int intraOpThreads = 0)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -70,10 +71,10 @@ public sealed class SegmentationModel : IDisposable
             throw new ModelLoadException($"cannot be read ({e.Message})", sourceName, e);
         }
 
-        return Load(buffer.ToArray(), sourceName, cardOverride, device, logger);
+        return Load(buffer.ToArray(), sourceName, cardOverride, device, logger, intraOpThreads);
     }
 
-    private static SegmentationModel Load(byte[] bytes, string source, ModelCard? cardOverride, ExecutionDevice device, ILogger? logger)
+    private static SegmentationModel Load(byte[] bytes, string source, ModelCard? cardOverride, ExecutionDevice device, ILogger? logger, int intraOpThreads)
     {
         OnnxModelInfo info;
         ModelCard? card;
@@ -101,7 +102,7 @@ public sealed class SegmentationModel : IDisposable
             throw new ModelLoadException($"is a {card.Kind} model by its card, which needs {expected} output channels, but its output '{output.Name}' has {channels}", source);
         }
 
-        return new SegmentationModel(OnnxSessions.Open(bytes, source, device, logger: logger), card, input.Name, output.Name, source);
+        return new SegmentationModel(OnnxSessions.Open(bytes, source, device, intraOpThreads, logger), card, input.Name, output.Name, source);
     }
 
     /// <summary>
@@ -109,6 +110,13 @@ public sealed class SegmentationModel : IDisposable
     /// image that cannot provide them before any work starts.
     /// </summary>
     public int InputChannels => Card.InputChannels.Count > 0 ? Card.InputChannels.Count : Card.Kind == SegmentationModelKind.Cellpose ? 2 : 1;
+
+    /// <summary>
+    /// This model as a segmenter, with the card's settings and SegKit's defaults for whatever <paramref name="options"/>
+    /// leaves null (see <see cref="ModelSegmenter"/>). The segmenter uses this model's session: dispose the model after it.
+    /// </summary>
+    public ModelSegmenter CreateSegmenter(SegmentOptions? options = null) =>
+        ModelSegmenter.Create(new OnnxTileNetwork(Session, OutputChannels, InputName, OutputName), Card, options);
 
     public void Dispose() => Session.Dispose();
 

@@ -9,13 +9,12 @@ namespace SegKit.Inference;
 /// Semantic segmentation with a U-Net: gray channel, normalize99, tiles, softmax (or sigmoid), class map, then
 /// instances. A same-padding U-Net (output at the input's size) runs on overlapping tiles with mirrored borders and
 /// taper blending of the logits; a valid-padding one (<see cref="UNetSegmenterOptions.Halo"/> above 0) on the
-/// paper's overlap-tile scheme: each tile's input is its output plus the halo on every side, mirrored beyond the
-/// image, and the outputs are laid side by side without blending.
+/// paper's overlap-tile scheme (Core's <see cref="OverlapTilePrediction"/>): each tile's input is its output plus the
+/// halo on every side, mirrored beyond the image, and the outputs are laid side by side without blending.
 /// </summary>
 public sealed class UNetSegmenter
 {
     private readonly ITileNetwork _network;
-    private readonly int _factor = 1;
 
     public UNetSegmenter(ITileNetwork network, UNetSegmenterOptions? options = null)
     {
@@ -36,14 +35,9 @@ public sealed class UNetSegmenter
             throw new ArgumentException($"a halo of {Options.Halo} leaves no output in a {Options.TileSize}-pixel tile", nameof(options));
         }
 
-        if (Options.Halo > 0)
+        if (Options.Halo > 0 && OverlapTiles.Problem() is string problem)
         {
-            _factor = Options.DownsamplingFactor ?? ((Options.Halo + 4) % 6 == 0 && int.IsPow2((Options.Halo + 4) / 6) ? (Options.Halo + 4) / 6 : 1);
-            int output = Options.TileSize - (2 * Options.Halo);
-            if (_factor < 1 || output < _factor)
-            {
-                throw new ArgumentException($"a {Options.TileSize}-pixel tile with halo {Options.Halo} gives {output} output pixels, fewer than the down-sampling factor {_factor}; use a larger tile", nameof(options));
-            }
+            throw new ArgumentException(problem, nameof(options));
         }
 
         _network = network;
@@ -51,13 +45,21 @@ public sealed class UNetSegmenter
 
     public UNetSegmenterOptions Options { get; }
 
+    private OverlapTileOptions OverlapTiles => new()
+    {
+        TileSize = Options.TileSize,
+        Halo = Options.Halo,
+        DownsamplingFactor = Options.DownsamplingFactor,
+        BatchSize = Options.BatchSize,
+    };
+
     /// <summary>The network's class logits [classes, H, W] for the (gray, normalised) image, tiled as the padding needs.</summary>
     public Image Logits(Image image)
     {
         ArgumentNullException.ThrowIfNull(image);
         Image gray = Normalization.Normalize99(image.Channels == 1 ? image : image.ToGray());
         return Options.Halo > 0
-            ? ValidTiles(gray)
+            ? OverlapTilePrediction.Run(gray, _network, OverlapTiles)
             : TiledPrediction.Run(gray, _network, new TilingOptions { TileSize = Options.TileSize, BatchSize = Options.BatchSize, Flows = null });
     }
 
@@ -113,12 +115,54 @@ public sealed class UNetSegmenter
         });
     }
 
+    /// <summary>
+    /// Runs the network once: the class map, its objects, the foreground probability and the object table
+    /// (<see cref="SegmentationResult.ClassMap"/> is set).
+    /// </summary>
     public SegmentationResult Segment(Image image)
     {
         Image probabilities = Probabilities(image);
-        LabelImage labels = Instances(probabilities, Options);
+        int[] classMap = ClassMap(probabilities);
+        LabelImage labels = Instances(classMap, probabilities, Options);
         int foregroundClass = Options.Classes == 1 ? 1 : Options.ForegroundClass;
-        return new SegmentationResult(labels, null, probabilities.Plane(foregroundClass == 1 && Options.Classes == 1 ? 0 : foregroundClass).ToArray(), ObjectMeasurement.Measure(labels, image));
+        return new SegmentationResult(labels, null, probabilities.Plane(foregroundClass == 1 && Options.Classes == 1 ? 0 : foregroundClass).ToArray(), ObjectMeasurement.Measure(labels, image))
+        {
+            ClassMap = classMap,
+        };
+    }
+
+    /// <summary>
+    /// The most probable class per pixel (row-major) from probabilities [classes, H, W]; with one class, 1 where its
+    /// probability is above 0.5. Ties go to the lower class.
+    /// </summary>
+    public static int[] ClassMap(Image probabilities)
+    {
+        ArgumentNullException.ThrowIfNull(probabilities);
+        int classes = probabilities.Channels;
+        int plane = probabilities.PlaneSize;
+        var map = new int[plane];
+        float[] p = probabilities.Buffer;
+        for (int i = 0; i < plane; i++)
+        {
+            if (classes == 1)
+            {
+                map[i] = p[i] > 0.5f ? 1 : 0;
+                continue;
+            }
+
+            int best = 0;
+            for (int c = 1; c < classes; c++)
+            {
+                if (p[(c * plane) + i] > p[(best * plane) + i])
+                {
+                    best = c;
+                }
+            }
+
+            map[i] = best;
+        }
+
+        return map;
     }
 
     /// <summary>
@@ -139,30 +183,13 @@ public sealed class UNetSegmenter
             throw new ArgumentException("BoundaryWatershed needs a BoundaryClass", nameof(options));
         }
 
+        return Instances(ClassMap(probabilities), probabilities, options);
+    }
+
+    private static LabelImage Instances(int[] classes, Image probabilities, UNetSegmenterOptions options)
+    {
         int h = probabilities.Height;
         int w = probabilities.Width;
-        int plane = h * w;
-        var classes = new int[plane];
-        for (int i = 0; i < plane; i++)
-        {
-            if (options.Classes == 1)
-            {
-                classes[i] = probabilities.Buffer[i] > 0.5f ? 1 : 0;
-                continue;
-            }
-
-            int best = 0;
-            for (int c = 1; c < options.Classes; c++)
-            {
-                if (probabilities.Buffer[(c * plane) + i] > probabilities.Buffer[(best * plane) + i])
-                {
-                    best = c;
-                }
-            }
-
-            classes[i] = best;
-        }
-
         int foregroundClass = options.Classes == 1 ? 1 : options.ForegroundClass;
         bool[] foreground = classes.Select(c => c == foregroundClass).ToArray();
         LabelImage labels = ConnectedComponents.Label(foreground, h, w, Connectivity.Four);
@@ -175,71 +202,6 @@ public sealed class UNetSegmenter
         }
 
         return RemoveSmall(labels, options.MinSize);
-    }
-
-    /// <summary>
-    /// The overlap-tile scheme: output tiles on a grid whose step is the output side rounded down to the
-    /// down-sampling factor; each tile's input is its output window grown by the halo, read from the image mirrored
-    /// without bound. Every output pixel comes from exactly one tile.
-    /// </summary>
-    private Image ValidTiles(Image gray)
-    {
-        int h = gray.Height;
-        int w = gray.Width;
-        int tile = Options.TileSize;
-        int halo = Options.Halo;
-        int output = tile - (2 * halo);
-        int step = output - (output % _factor);
-        int rows = (h + step - 1) / step;
-        int columns = (w + step - 1) / step;
-        int classes = _network.OutputChannels;
-        var logits = new Image(classes, h, w);
-        int batch = Math.Max(1, Options.BatchSize);
-        var input = new float[batch * tile * tile];
-        var result = new float[batch * classes * output * output];
-        var sourceColumns = new int[tile];
-        ReadOnlySpan<float> source = gray.Buffer;
-        for (int first = 0; first < rows * columns; first += batch)
-        {
-            int count = Math.Min(batch, (rows * columns) - first);
-            for (int b = 0; b < count; b++)
-            {
-                int top = ((first + b) / columns * step) - halo;
-                int left = ((first + b) % columns * step) - halo;
-                for (int x = 0; x < tile; x++)
-                {
-                    sourceColumns[x] = TilePlan.Mirror(left + x, w);
-                }
-
-                for (int y = 0; y < tile; y++)
-                {
-                    ReadOnlySpan<float> row = source.Slice(TilePlan.Mirror(top + y, h) * w, w);
-                    Span<float> target = input.AsSpan(((b * tile) + y) * tile, tile);
-                    for (int x = 0; x < tile; x++)
-                    {
-                        target[x] = row[sourceColumns[x]];
-                    }
-                }
-            }
-
-            _network.Run(input.AsSpan(0, count * tile * tile), count, 1, tile, result.AsSpan(0, count * classes * output * output));
-            for (int b = 0; b < count; b++)
-            {
-                int top = (first + b) / columns * step;
-                int left = (first + b) % columns * step;
-                int height = Math.Min(step, h - top);
-                int width = Math.Min(step, w - left);
-                for (int c = 0; c < classes; c++)
-                {
-                    for (int y = 0; y < height; y++)
-                    {
-                        result.AsSpan((((b * classes) + c) * output * output) + (y * output), width).CopyTo(logits.Row(c, top + y).Slice(left, width));
-                    }
-                }
-            }
-        }
-
-        return logits;
     }
 
     private static LabelImage RemoveSmall(LabelImage labels, int minSize)

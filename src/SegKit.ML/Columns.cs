@@ -59,4 +59,6 @@ public static class Columns
     public const string CellposeMaskSettings = "SegKit.CellposeMaskSettings";
 
     public const string ClassMapSettings = "SegKit.ClassMapSettings";
+
+    public const string SegmentSettings = "SegKit.SegmentSettings";
 }

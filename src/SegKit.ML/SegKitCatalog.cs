@@ -1,6 +1,8 @@
 using Microsoft.ML;
 using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
+using SegKit.Core.Pipelines;
+using SegKit.Core.Tiling;
 using SegKit.Inference;
 using SegKit.ML.Settings;
 using SegKit.ML.Transforms;
@@ -17,6 +19,9 @@ namespace SegKit.ML;
 public static class SegKitCatalog
 {
     private const string SettingsSource = Columns.ImageHeight;
+
+    /// <summary>The fraction of a tile its neighbours share, as Core's tiling defaults (Cellpose's 0.1).</summary>
+    private const double CellposeTileOverlap = 0.1;
 
     /// <summary>
     /// SegKit's evaluator, and registration of SegKit's transforms with this context (needed before Model.Load of a saved pipeline).
@@ -77,7 +82,7 @@ public static class SegKitCatalog
     /// after rescaling by <paramref name="modelDiameter"/> / <paramref name="diameter"/> when a diameter is given. Writes
     /// <see cref="Columns.Tiles"/> ([tile count, C, T, T]) and <see cref="Columns.TileGrid"/>.
     /// </summary>
-    public static IEstimator<ITransformer> TileImages(this TransformsCatalog catalog, int tileSize = 224, double overlap = 0.1, double modelDiameter = 30, double? diameter = null)
+    public static IEstimator<ITransformer> TileImages(this TransformsCatalog catalog, int tileSize = TilePlan.DefaultTileSize, double overlap = 0.1, double modelDiameter = CellposeSettings.DefaultModelDiameter, double? diameter = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         if (tileSize is < 8 or > 8192)
@@ -148,10 +153,12 @@ public static class SegKitCatalog
     }
 
     /// <summary>
-    /// The whole chain for a SegKit model, from its card: load images from <paramref name="inputColumnName"/>, select channels and
-    /// normalise with the card's percentiles, tile at the card's size (rescaled to the card's diameter when a diameter is given),
-    /// run the network, blend, and make masks (Cellpose dynamics or U-Net class map to objects). The masks equal
-    /// <see cref="CellposeSegmenter"/>'s and <see cref="UNetSegmenter"/>'s for the same model and settings.
+    /// The whole chain for a SegKit model: load images from <paramref name="inputColumnName"/>, then segment them with the
+    /// settings SegKit.Inference's one factory (<see cref="SegmentationModel.CreateSegmenter"/>) resolves from the card and
+    /// <paramref name="options"/>. When one pass over the image is enough (a given diameter or none estimated; same padding)
+    /// that is the chain of steps above (normalise, tile, network, blend, masks); otherwise (the diameter estimated per
+    /// image, a valid-padding U-Net) one step runs the factory's segmenter itself. Either way the masks equal
+    /// <c>segkit segment</c>'s for the same model and settings.
     /// </summary>
     /// <exception cref="ModelLoadException">The model is missing, not ONNX, or has no SegKit card.</exception>
     /// <exception cref="PipelineSettingsException">An option contradicts the model card.</exception>
@@ -159,35 +166,47 @@ public static class SegKitCatalog
     {
         ArgumentNullException.ThrowIfNull(catalog);
         options ??= new SegmentCellsOptions();
-        var (card, outputChannels, path) = ReadCard(modelPath);
+        ArgumentException.ThrowIfNullOrEmpty(modelPath);
+        string path = Path.GetFullPath(modelPath);
+        using var model = SegmentationModel.Load(path);
+        ModelCard card = model.Card;
         CheckAgainstCard(card, options, path);
-        bool cellpose = card.Kind == SegmentationModelKind.Cellpose;
-        int tile = card.TileSize > 0 ? card.TileSize : options.TileSize ?? (cellpose ? 224 : 256);
+        ModelSegmenter segmenter = model.CreateSegmenter(options.ToSegmentOptions(card.Kind));
         IEstimator<ITransformer> chain = catalog.LoadMicroscopyImages(inputColumnName);
-        if (cellpose)
+        if (segmenter.CellposeOptions is { } cellpose)
         {
+            if (cellpose.Diameter is null && cellpose.EstimateDiameter)
+            {
+                return chain.Append(SegmentImages(catalog, path, card, model.OutputChannels, cellpose.BatchSize, segmenter.Options, options));
+            }
+
             return chain
-                .Append(catalog.NormalizePercentiles(ChannelMapping.Cellpose, options.Channels ?? ModelChannels.Selection(card), card.LowPercentile, card.HighPercentile, card.InvertBrightBackground))
-                .Append(catalog.TileImages(tile, 0.1, card.Diameter ?? 30, options.Diameter))
-                .Append(ApplyNetwork(catalog, path, card, outputChannels, options.BatchSize ?? 8, options.GpuDeviceId, options.FallbackToCpu))
+                .Append(catalog.NormalizePercentiles(ChannelMapping.Cellpose, cellpose.Channels, card.LowPercentile, card.HighPercentile, cellpose.InvertBrightBackground))
+                .Append(catalog.TileImages(cellpose.TileSize, CellposeTileOverlap, cellpose.ModelDiameter, cellpose.Diameter))
+                .Append(ApplyNetwork(catalog, path, card, model.OutputChannels, cellpose.BatchSize, options.GpuDeviceId, options.FallbackToCpu))
                 .Append(catalog.BlendTiles())
-                .Append(catalog.CellposeMasks(options.Dynamics));
+                .Append(catalog.CellposeMasks(cellpose.Dynamics));
         }
 
-        var unet = new UNetSegmenterOptions
+        UNetSegmenterOptions unet = segmenter.UNetOptions!;
+        if (unet.Halo > 0)
         {
-            Classes = outputChannels,
-            ForegroundClass = options.ForegroundClass,
-            BoundaryClass = options.BoundaryClass,
-            Instances = options.Instances,
-            MinSize = options.MinSize,
-        };
+            return chain.Append(SegmentImages(catalog, path, card, model.OutputChannels, unet.BatchSize, segmenter.Options, options));
+        }
+
         return chain
             .Append(catalog.NormalizePercentiles(card.InputChannels.Count > 1 ? ChannelMapping.AsRead : ChannelMapping.Gray, null, card.LowPercentile, card.HighPercentile))
-            .Append(catalog.TileImages(tile, 0.1))
-            .Append(ApplyNetwork(catalog, path, card, outputChannels, options.BatchSize ?? 4, options.GpuDeviceId, options.FallbackToCpu))
+            .Append(catalog.TileImages(unet.TileSize, CellposeTileOverlap))
+            .Append(ApplyNetwork(catalog, path, card, model.OutputChannels, unet.BatchSize, options.GpuDeviceId, options.FallbackToCpu))
             .Append(catalog.BlendTiles())
             .Append(catalog.ClassMapInstances(unet));
+    }
+
+    private static IEstimator<ITransformer> SegmentImages(TransformsCatalog catalog, string path, ModelCard card, int outputChannels, int batchSize, SegmentOptions segment, SegmentCellsOptions options)
+    {
+        var network = new NetworkSettings(path, NetworkCache.Sha256(path), card.Kind, card.InputChannels.Count, outputChannels, batchSize, options.GpuDeviceId, options.FallbackToCpu);
+        var settings = new SegmentSettings(network, segment with { BatchSize = batchSize });
+        return WithSettings(catalog, Columns.SegmentSettings, settings.ToText(), catalog.CustomMapping<SegmentInputRow, MasksRow>(SegmentImagesFactory.Map, SegmentImagesFactory.Contract));
     }
 
     private static IEstimator<ITransformer> ApplyNetwork(TransformsCatalog catalog, string path, ModelCard card, int outputChannels, int batchSize, int? gpuDeviceId, bool fallbackToCpu)

@@ -1,6 +1,7 @@
 using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
 using SegKit.Inference;
+using SegKit.Onnx;
 
 namespace SegKit.ML;
 
@@ -13,8 +14,14 @@ public sealed record SegmentCellsOptions
     /// <summary>Cellpose: which image channels are cytoplasm and nucleus (default gray, no nucleus).</summary>
     public ChannelSelection? Channels { get; init; }
 
-    /// <summary>Cellpose: the objects' diameter in the images; null runs at the model's scale.</summary>
+    /// <summary>Cellpose: the objects' diameter in the images; null estimates it per image or runs at the model's scale (see <see cref="EstimateDiameter"/>).</summary>
     public double? Diameter { get; init; }
+
+    /// <summary>
+    /// Cellpose without <see cref="Diameter"/>: estimate each image's diameter from a first pass, as segkit does (the
+    /// default, <see cref="SegmentOptions"/>'); false runs at the model's own diameter.
+    /// </summary>
+    public bool EstimateDiameter { get; init; } = SegmentOptions.Default.EstimateDiameter;
 
     /// <summary>Null: the card's tile size. A different value is refused (the network was made for the card's).</summary>
     public int? TileSize { get; init; }
@@ -25,7 +32,7 @@ public sealed record SegmentCellsOptions
     /// <summary>Null: the card's. A different value is refused.</summary>
     public double? HighPercentile { get; init; }
 
-    /// <summary>Tiles per network call; null uses the direct segmenters' defaults (Cellpose 8, U-Net 4).</summary>
+    /// <summary>Tiles per network call; null: SegKit's default for the model's kind (<see cref="SegmentOptions.BatchSize"/>).</summary>
     public int? BatchSize { get; init; }
 
     /// <summary>ML.NET's GPU selection: a CUDA device id, or null for the CPU.</summary>
@@ -35,7 +42,7 @@ public sealed record SegmentCellsOptions
     public bool FallbackToCpu { get; init; }
 
     /// <summary>Cellpose flows-to-masks settings (Cellpose v3's defaults).</summary>
-    public DynamicsOptions Dynamics { get; init; } = DynamicsOptions.Default;
+    public DynamicsOptions Dynamics { get; init; } = SegmentOptions.Default.Dynamics;
 
     /// <summary>U-Net: how the class map becomes objects.</summary>
     public InstanceMode Instances { get; init; } = InstanceMode.ConnectedComponents;
@@ -47,5 +54,22 @@ public sealed record SegmentCellsOptions
     public int? BoundaryClass { get; init; }
 
     /// <summary>U-Net: objects smaller than this many pixels are dropped (Cellpose uses <see cref="DynamicsOptions.MinSize"/>).</summary>
-    public int MinSize { get; init; } = 15;
+    public int MinSize { get; init; } = SegmentOptions.Default.Dynamics.MinSize;
+
+    /// <summary>
+    /// These options as SegKit.Inference's, for <see cref="SegmentationModel.CreateSegmenter"/>: percentiles are the card's
+    /// (checked separately), and a U-Net's minimum size travels in the dynamics settings, as every other front door has it.
+    /// </summary>
+    public SegmentOptions ToSegmentOptions(SegmentationModelKind kind) => new()
+    {
+        Diameter = Diameter,
+        EstimateDiameter = EstimateDiameter,
+        Channels = Channels,
+        BatchSize = BatchSize,
+        TileSize = TileSize,
+        Dynamics = kind == SegmentationModelKind.UNet ? Dynamics with { MinSize = MinSize } : Dynamics,
+        Instances = Instances,
+        ForegroundClass = ForegroundClass,
+        BoundaryClass = BoundaryClass,
+    };
 }

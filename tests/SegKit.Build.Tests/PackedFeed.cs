@@ -48,9 +48,10 @@ public sealed class PackedFeed : IDisposable
         Models = Path.Combine(Root, "models");
         Directory.CreateDirectory(Models);
         clock.Restart();
-        TestModels.WriteCellpose(Cellpose);
+        TinyModels.WriteCellpose(Cellpose);
         TrainSeconds = clock.Elapsed.TotalSeconds;
-        TestModels.WriteUNet(UNet);
+        // Valid padding (halo 8), so the generated U-Net predictor and the front-door test run the overlap-tile scheme.
+        TinyModels.WriteThresholdUNet(UNet, "DAPI stain", halo: 8);
         TestModels.WriteWithoutCard(WithoutCard);
         TestModels.WriteCorrupt(Corrupt, Cellpose);
         Samples = Path.Combine(RepositoryLayout.Root, "models", "samples");

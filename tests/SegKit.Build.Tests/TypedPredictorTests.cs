@@ -114,12 +114,7 @@ public sealed class TypedPredictorTests(PackedFeed feed)
     private int ReferenceObjectCount(string imagePath)
     {
         using var model = SegmentationModel.Load(feed.Cellpose);
-        var segmenter = new CellposeSegmenter(new OnnxTileNetwork(model.Session, 3, model.InputName, model.OutputName), new CellposeSegmenterOptions
-        {
-            ModelDiameter = model.Card.Diameter!.Value,
-            TileSize = model.Card.TileSize,
-        });
-        return segmenter.Segment(ImageFile.Read(imagePath)).Objects.Count;
+        return model.CreateSegmenter().Segment(ImageFile.Read(imagePath)).Objects.Count;
     }
 
     private static List<string> TypeNames(string assembly)

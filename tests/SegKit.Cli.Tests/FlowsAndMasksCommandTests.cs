@@ -53,6 +53,6 @@ public class FlowsAndMasksCommandTests
         string dir = Repo.NewTempDir();
         var run = CliRun.Of("masks", "--flows", "a.npy", "--cellprob", "b.npy", "--out", Path.Combine(dir, "m.tif"), "--niter", "-3");
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("Niter", run.Error);
+        Assert.Contains("--niter must be zero or more", run.Error);
     }
 }

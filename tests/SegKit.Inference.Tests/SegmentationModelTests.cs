@@ -15,7 +15,7 @@ public class SegmentationModelTests
     };
 
     /// <summary>A pointwise convolution from <paramref name="inputs"/> to <paramref name="outputs"/> channels, optionally with a card.</summary>
-    private static string Write(int inputs, int outputs, ModelCard? card)
+    internal static string Write(int inputs, int outputs, ModelCard? card)
     {
         var g = new GraphBuilder("pointwise");
         g.Input("x", OnnxElementType.Float, "N", inputs, "H", "W");

@@ -13,18 +13,19 @@ public class PipelineTests
     private IEnumerable<string> Images => ImageFile.ListImages(_models.SyntheticImages).Concat(ImageFile.ListImages(TestModels.SampleImages));
 
     [Theory]
-    [InlineData(null)]
-    [InlineData(20.0)]
-    public void SegmentCells_gives_the_masks_of_CellposeSegmenter(double? diameter)
+    [InlineData(null, true)] // estimated per image: the one-step path
+    [InlineData(null, false)] // the model's scale: the chain of steps
+    [InlineData(20.0, true)] // a given diameter: the chain of steps, rescaled
+    public void SegmentCells_gives_the_masks_of_the_Inference_factory(double? diameter, bool estimate)
     {
         var ml = new MLContext(seed: 0);
-        var model = ml.Transforms.SegmentCells(_models.Cellpose, new SegmentCellsOptions { Diameter = diameter }).Fit(Segmentations.Paths(ml, []));
+        var model = ml.Transforms.SegmentCells(_models.Cellpose, new SegmentCellsOptions { Diameter = diameter, EstimateDiameter = estimate }).Fit(Segmentations.Paths(ml, []));
         var paths = Images.ToList();
         var results = Segmentations.Run(ml, model, paths);
         Assert.Equal(paths.Count, results.Count);
         for (int i = 0; i < paths.Count; i++)
         {
-            Segmentations.AssertSame(Segmentations.Direct(_models.Cellpose, paths[i], diameter), results[i], paths[i]);
+            Segmentations.AssertSame(Segmentations.Direct(_models.Cellpose, paths[i], diameter, estimate), results[i], paths[i]);
         }
 
         // The trained model finds most synthetic discs (4 images, 3 to 5 each): the comparison is between real masks.
@@ -45,7 +46,7 @@ public class PipelineTests
         var paths = Images.ToList();
         var data = ml.Data.LoadFromEnumerable(paths.Select(p => new FileRow { File = p }).ToList());
         var byHand = ml.Data.CreateEnumerable<SegmentedCells>(chain.Fit(data).Transform(data), false).ToList();
-        var composite = Segmentations.Run(ml, ml.Transforms.SegmentCells(_models.Cellpose).Fit(Segmentations.Paths(ml, [])), paths);
+        var composite = Segmentations.Run(ml, ml.Transforms.SegmentCells(_models.Cellpose, new SegmentCellsOptions { EstimateDiameter = false }).Fit(Segmentations.Paths(ml, [])), paths);
         for (int i = 0; i < paths.Count; i++)
         {
             Assert.Equal(composite[i].Masks, byHand[i].Masks);

@@ -14,22 +14,11 @@ internal static class Segmentations
     public static List<SegmentedCells> Run(MLContext ml, ITransformer model, IEnumerable<string> paths) =>
         ml.Data.CreateEnumerable<SegmentedCells>(model.Transform(Paths(ml, paths)), reuseRowObject: false).ToList();
 
-    public static LabelImage Direct(string modelPath, string imagePath, double? diameter = null)
+    /// <summary>The masks segkit segment gives: SegKit.Inference's factory with the same options as SegmentCells' defaults.</summary>
+    public static LabelImage Direct(string modelPath, string imagePath, double? diameter = null, bool estimate = true)
     {
         using var model = SegmentationModel.Load(modelPath);
-        var network = new OnnxTileNetwork(model.Session, model.OutputChannels, model.InputName, model.OutputName);
-        Image image = ImageFile.Read(imagePath);
-        if (model.Card.Kind == Onnx.SegmentationModelKind.Cellpose)
-        {
-            return new CellposeSegmenter(network, new CellposeSegmenterOptions
-            {
-                ModelDiameter = model.Card.Diameter ?? 30,
-                Diameter = diameter,
-                TileSize = model.Card.TileSize,
-            }).Segment(image).Labels;
-        }
-
-        return new UNetSegmenter(network, new UNetSegmenterOptions { Classes = model.OutputChannels, TileSize = model.Card.TileSize }).Segment(image).Labels;
+        return model.CreateSegmenter(new SegmentOptions { Diameter = diameter, EstimateDiameter = estimate }).Segment(ImageFile.Read(imagePath)).Labels;
     }
 
     public static void AssertSame(LabelImage expected, SegmentedCells actual, string name)

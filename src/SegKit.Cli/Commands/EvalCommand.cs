@@ -6,7 +6,6 @@ using SegKit.Core.Classical;
 using SegKit.Core.Images;
 using SegKit.Core.IO;
 using SegKit.Core.Metrics;
-using SegKit.Core.Dynamics;
 using SegKit.Imaging;
 using SegKit.Inference;
 using Spectre.Console;
@@ -31,20 +30,19 @@ internal static class EvalCommand
         var truth = new Option<string>("--truth", "-t", "--masks") { Required = true, Description = "Folder of ground-truth label images (paired by file name)." };
         var model = new Option<string?>("--model") { Description = "Segment --images with this ONNX model and score the result (instead of --pred)." };
         var images = new Option<string?>("--images") { Description = "With --model: the folder of images to segment." };
-        var diameter = new Option<double?>("--diameter") { Description = "With --model: object diameter in the images (default: estimated per image from a first pass, as segkit segment)." };
-        var noEstimate = new Option<bool>("--no-estimate") { Description = "With --model and no --diameter: run at the model's own diameter instead of estimating each image's." };
         var thresholds = new Option<double[]>("--thresholds") { DefaultValueFactory = _ => [0.5, 0.75, 0.9], AllowMultipleArgumentsPerToken = true, Description = "IoU thresholds (default 0.5 0.75 0.9)." };
         var output = new Option<string?>("--out", "-o") { Description = $"Folder for {CsvName} and {PlotName} (default: the --pred folder)." };
-        var flowThreshold = new Option<double>("--flow-threshold") { DefaultValueFactory = _ => DynamicsOptions.Default.FlowThreshold, Description = "With a Cellpose --model: drop masks whose flow error exceeds this (0 = keep all)." };
-        var cellprobThreshold = new Option<float>("--cellprob-threshold") { DefaultValueFactory = _ => DynamicsOptions.Default.CellprobThreshold, Description = "With a Cellpose --model: the cell-probability logit above which pixels take part." };
         var truthComponents = new Option<bool>("--truth-components") { Description = "The ground truth is a semantic mask (e.g. 0 = membrane, 255 = interior): its objects are the connected components of its foreground." };
         var json = new Option<string?>("--json") { Description = "Also write the JSON report (schema segkit.eval/1) to this file." };
         var command = new Command("eval", "Compare predicted label images with ground truth: TP, FP, FN, average precision at IoU thresholds, aggregated Jaccard index.")
         {
-            pred, truth, thresholds, output, json, model, images, diameter, noEstimate, truthComponents, flowThreshold, cellprobThreshold,
+            pred, truth, thresholds, output, json, model, images, truthComponents,
         };
+        var cellpose = CellposeCommandOptions.ForModels(command);
         command.SetAction(result =>
         {
+            // Checked even with --pred, so that a bad value is refused the same way whatever else is given.
+            SegmentOptions options = cellpose.Segmentation(result);
             double[] th = result.GetValue(thresholds)!;
             if (th.Length == 0 || th.Any(t => !(t > 0 && t <= 1)))
             {
@@ -65,9 +63,8 @@ internal static class EvalCommand
 
             string imagesDir = result.GetValue(images) ?? throw new CliUsageException("--model needs --images, the folder of images to segment");
             using var loaded = SegmentationModel.Load(modelPath, logger: new ConsoleWarningLogger(console));
-            var dynamics = SegmentCommand.Dynamics(DynamicsOptions.Default.MinSize, result.GetValue(flowThreshold), result.GetValue(cellprobThreshold));
-            var segment = ModelSegmentation.Create(loaded, null, result.GetValue(diameter), !result.GetValue(noEstimate), false, dynamics);
-            return Execute(console, imagesDir, result.GetValue(truth)!, th, result.GetValue(output) ?? ".", result.GetValue(json), result.GetValue(truthComponents), file => segment(ImageFile.Read(file), file).Labels);
+            ModelSegmenter segmenter = loaded.CreateSegmenter(options);
+            return Execute(console, imagesDir, result.GetValue(truth)!, th, result.GetValue(output) ?? ".", result.GetValue(json), result.GetValue(truthComponents), file => segmenter.Segment(ImageFile.Read(file), file).Labels);
         });
         return command;
     }

@@ -20,30 +20,19 @@ internal static class MasksCommand
         var cellprob = new Option<string>("--cellprob") { Required = true, Description = "Cell probability logits, .npy [H, W]." };
         var output = new Option<string>("--out", "-o") { Required = true, Description = "Output label image (.tif or .png)." };
         var niter = new Option<int>("--niter") { DefaultValueFactory = _ => defaults.Niter, Description = "Flow-following steps." };
-        var flowThreshold = new Option<double>("--flow-threshold") { DefaultValueFactory = _ => defaults.FlowThreshold, Description = "Drop masks whose flow error exceeds this (0 disables the check)." };
-        var cellprobThreshold = new Option<float>("--cellprob-threshold") { DefaultValueFactory = _ => defaults.CellprobThreshold, Description = "Pixels with a logit above this are followed." };
-        var minSize = new Option<int>("--min-size") { DefaultValueFactory = _ => defaults.MinSize, Description = "Remove masks smaller than this many pixels (-1 keeps all)." };
         var command = new Command("masks", "Compute masks from saved flows and cell probabilities (Cellpose dynamics).")
         {
-            flows, cellprob, output, niter, flowThreshold, cellprobThreshold, minSize,
+            flows, cellprob, output, niter,
         };
+        var cellpose = CellposeCommandOptions.ForDynamics(command);
         command.SetAction(result =>
         {
-            DynamicsOptions options;
-            try
+            if (result.GetValue(niter) < 0)
             {
-                options = new DynamicsOptions
-                {
-                    Niter = result.GetValue(niter),
-                    FlowThreshold = result.GetValue(flowThreshold),
-                    CellprobThreshold = result.GetValue(cellprobThreshold),
-                    MinSize = result.GetValue(minSize),
-                };
+                throw new CliUsageException("--niter must be zero or more");
             }
-            catch (ArgumentException e)
-            {
-                throw new CliUsageException(e.Message);
-            }
+
+            DynamicsOptions options = cellpose.Dynamics(result, result.GetValue(niter));
 
             string flowsPath = result.GetValue(flows)!;
             string probPath = result.GetValue(cellprob)!;

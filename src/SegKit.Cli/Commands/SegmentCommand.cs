@@ -3,9 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using SegKit.Core;
 using SegKit.Core.Classical;
-using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
 using SegKit.Core.IO;
+using SegKit.Core.Pipelines;
 using SegKit.Imaging;
 using SegKit.Inference;
 using SegKit.Onnx;
@@ -34,43 +34,29 @@ internal static class SegmentCommand
         var method = new Option<string>("--method", "-m") { DefaultValueFactory = _ => "nuclei", Description = "nuclei (the bundled Cellpose-style nuclei model), membranes (the bundled EM membrane U-Net) or classical (Otsu + distance-transform watershed)." };
         method.AcceptOnlyFromAmong("nuclei", "membranes", "classical");
         var overwrite = new Option<bool>("--overwrite") { Description = "Recompute images whose outputs already exist (by default they are skipped)." };
-        var minSize = new Option<int>("--min-size") { DefaultValueFactory = _ => new ClassicalOptions().MinSize, Description = "Remove objects smaller than this many pixels." };
         var sigma = new Option<double>("--sigma") { DefaultValueFactory = _ => new ClassicalOptions().Sigma, Description = "Classical only: Gaussian smoothing before thresholding, in pixels (0 = none)." };
         var model = new Option<string?>("--model") { Description = "An ONNX model exported by segkit export (its card says how to run it); replaces --method." };
         var kind = new Option<string?>("--kind") { Description = "For an ONNX file without a SegKit card: cellpose or unet (with --channels and --model-diameter)." };
         kind.AcceptOnlyFromAmong("cellpose", "unet");
-        var modelDiameter = new Option<double>("--model-diameter") { DefaultValueFactory = _ => 30, Description = "With --kind cellpose: the object diameter the network was trained at." };
-        var channels = new Option<string?>("--channels") { Description = "Channels to feed the model, Cellpose style: cytoplasm,nucleus (0 gray/none, 1 red, 2 green, 3 blue); default: the model card's." };
-        var diameter = new Option<double?>("--diameter") { Description = "Object diameter in the images, in pixels (Cellpose models; default: estimated from a first pass)." };
-        var noEstimate = new Option<bool>("--no-estimate") { Description = "Cellpose models without --diameter: run at the model's own diameter instead of estimating each image's." };
+        var modelDiameter = new Option<double>("--model-diameter") { DefaultValueFactory = _ => CellposeSettings.DefaultModelDiameter, Description = "With --kind cellpose: the object diameter the network was trained at." };
         var estimate = new Option<bool>("--estimate-diameter") { Description = "Estimate each image's object diameter from a first pass (the default for Cellpose models; kept for scripts)." };
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu", Description = "cpu, or cuda (falls back to the CPU with a warning when CUDA is not available)." };
         device.AcceptOnlyFromAmong("cpu", "cuda");
         var augment = new Option<bool>("--augment") { Description = "Average each tile with its flipped versions (models only; slower, a little more accurate)." };
         var saveFlows = new Option<bool>("--save-flows") { Description = "Cellpose models: also write <name>_flows.npy ([2, H, W] dY, dX) and <name>_cellprob.npy ([H, W] probability logits)." };
-        var flowThreshold = new Option<double>("--flow-threshold") { DefaultValueFactory = _ => DynamicsOptions.Default.FlowThreshold, Description = "Cellpose models: drop masks whose flow error exceeds this (0 = keep all)." };
-        var cellprobThreshold = new Option<float>("--cellprob-threshold") { DefaultValueFactory = _ => DynamicsOptions.Default.CellprobThreshold, Description = "Cellpose models: pixels whose cell-probability logit is above this take part (lower finds more and larger objects)." };
         var maxMegapixels = new Option<double>("--max-megapixels") { DefaultValueFactory = _ => ImageSizeLimit.DefaultMegapixels, Description = "Refuse images above this size (about 100 bytes of memory per pixel are needed)." };
 
         var command = new Command("segment", "Segment nuclei or cells in images; writes <name>_masks.tif, <name>_overlay.png and <name>_objects.csv per image.")
         {
-            inputs, output, method, overwrite, minSize, sigma, model, kind, modelDiameter, channels, diameter, noEstimate, estimate, device, augment, saveFlows, flowThreshold, cellprobThreshold, maxMegapixels,
+            inputs, output, method, overwrite, sigma, model, kind, modelDiameter, estimate, device, augment, saveFlows, maxMegapixels,
         };
+        var cellpose = CellposeCommandOptions.ForModels(command);
         command.SetAction(result =>
         {
-            if (result.GetValue(minSize) < 0)
-            {
-                throw new CliUsageException("--min-size must be zero or more");
-            }
-
+            SegmentOptions options = cellpose.Segmentation(result, result.GetValue(augment), result.GetValue(estimate));
             if (result.GetValue(sigma) is < 0 or > 50)
             {
                 throw new CliUsageException("--sigma must be within 0..50");
-            }
-
-            if (result.GetValue(diameter) is double d && !(d > 0))
-            {
-                throw new CliUsageException("--diameter must be a positive number of pixels");
             }
 
             if (!(result.GetValue(modelDiameter) > 0))
@@ -88,7 +74,7 @@ internal static class SegmentCommand
             string methodName = result.GetValue(method)!;
             if (modelPath is null && methodName == "classical")
             {
-                var classical = new ClassicalSegmenter(new ClassicalOptions { MinSize = result.GetValue(minSize), Sigma = result.GetValue(sigma) });
+                var classical = new ClassicalSegmenter(new ClassicalOptions { MinSize = options.Dynamics.MinSize, Sigma = result.GetValue(sigma) });
                 return Execute(console, batch, (image, _) =>
                 {
                     LabelImage labels = classical.Segment(image);
@@ -105,54 +91,16 @@ internal static class SegmentCommand
                 }
             }
 
-            ChannelSelection? selection = ParseChannels(result.GetValue(channels));
             string? kindName = result.GetValue(kind);
-            ModelCard? cardOverride = kindName is null ? null : ModelSegmentation.OverrideCard(kindName, selection ?? ChannelSelection.Gray, result.GetValue(modelDiameter));
+            ModelCard? cardOverride = kindName is null ? null : CardOverride.For(kindName, options.Channels ?? ChannelSelection.Gray, result.GetValue(modelDiameter));
             using var loaded = SegmentationModel.Load(modelPath, cardOverride, result.GetValue(device) == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu, new ConsoleWarningLogger(console));
-            bool estimateDiameter = !result.GetValue(noEstimate) || result.GetValue(estimate);
-            var segment = ModelSegmentation.Create(loaded, selection, result.GetValue(diameter), estimateDiameter, result.GetValue(augment), Dynamics(result.GetValue(minSize), result.GetValue(flowThreshold), result.GetValue(cellprobThreshold)));
-            return Execute(console, batch, segment);
+            ModelSegmenter segmenter = loaded.CreateSegmenter(options);
+            return Execute(console, batch, segmenter.Segment);
         });
         return command;
     }
 
-    /// <summary>Cellpose's post-processing settings from the command line, refused with a usage error when out of range.</summary>
-    public static DynamicsOptions Dynamics(int minSize, double flowThreshold, float cellprobThreshold)
-    {
-        try
-        {
-            return new DynamicsOptions { MinSize = minSize, FlowThreshold = flowThreshold, CellprobThreshold = cellprobThreshold };
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw new CliUsageException(e.Message.Split(" (Parameter", StringSplitOptions.None)[0]);
-        }
-    }
-
-    private static ChannelSelection? ParseChannels(string? text)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        string[] parts = text.Split(',');
-        if (parts.Length != 2 || !int.TryParse(parts[0], out int cytoplasm) || !int.TryParse(parts[1], out int nucleus))
-        {
-            throw new CliUsageException($"--channels takes two numbers, cytoplasm,nucleus (e.g. 0,0 or 2,3), not '{text}'");
-        }
-
-        try
-        {
-            return ChannelSelection.FromCellpose(cytoplasm, nucleus);
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw new CliUsageException($"--channels: {e.Message.Split(" (Parameter", StringSplitOptions.None)[0]}");
-        }
-    }
-
-    private static int Execute(CliConsole console, SegmentBatch batch, Func<Image, string, SegmentationResult> segment)
+    private static int Execute(CliConsole console, SegmentBatch batch, Func<Image, string?, SegmentationResult> segment)
     {
         IReadOnlyList<string> files = batch.Inputs;
         OutputFolder.Prepare(batch.OutDir);

@@ -64,8 +64,8 @@ public static class MaskCleanup
         int[] queue = [];
         foreach (ObjectExtent extent in objects)
         {
-            int h = extent.BoxHeight;
-            int w = extent.BoxWidth;
+            int h = extent.Box.Height;
+            int w = extent.Box.Width;
             if (h < 3 || w < 3)
             {
                 continue;
@@ -83,7 +83,7 @@ public static class MaskCleanup
             int holes = 0;
             for (int y = 0; y < h; y++)
             {
-                int row = ((extent.Top + y) * width) + extent.Left;
+                int row = ((extent.Box.Top + y) * width) + extent.Box.Left;
                 for (int x = 0; x < w; x++)
                 {
                     bool inMask = labels[row + x] == extent.Label;
@@ -143,7 +143,7 @@ public static class MaskCleanup
 
             for (int y = 1; y < h - 1; y++)
             {
-                int row = ((extent.Top + y) * width) + extent.Left;
+                int row = ((extent.Box.Top + y) * width) + extent.Box.Left;
                 for (int x = 1; x < w - 1; x++)
                 {
                     if (s[(y * w) + x] == 0)

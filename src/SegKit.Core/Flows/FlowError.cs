@@ -39,10 +39,10 @@ public static class FlowError
             // bincount behind scipy.ndimage.mean, so the errors round as Cellpose's do.
             double sumY = 0;
             double sumX = 0;
-            for (int y = 1; y <= extent.BoxHeight; y++)
+            for (int y = 1; y <= extent.Box.Height; y++)
             {
-                int rowStart = ((extent.Top + y - 1) * width) + extent.Left - 1;
-                for (int x = 1; x <= extent.BoxWidth; x++)
+                int rowStart = ((extent.Box.Top + y - 1) * width) + extent.Box.Left - 1;
+                for (int x = 1; x <= extent.Box.Width; x++)
                 {
                     if (inside[(y * lx) + x] == 0)
                     {

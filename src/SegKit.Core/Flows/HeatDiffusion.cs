@@ -42,8 +42,8 @@ internal sealed class HeatDiffusion
     /// <summary>Runs the diffusion for <paramref name="extent"/>; <see cref="Flow"/> then reads the result.</summary>
     public void Run(LabelImage labels, ObjectExtent extent, int? iterations = null)
     {
-        int h = extent.BoxHeight;
-        int w = extent.BoxWidth;
+        int h = extent.Box.Height;
+        int w = extent.Box.Width;
         int ly = h + 2;
         int lx = w + 2;
         int n = ly * lx;
@@ -93,9 +93,9 @@ internal sealed class HeatDiffusion
         // and the squared distances round the same way.
         long sumY = 0;
         long sumX = 0;
-        for (int y = 1; y <= extent.BoxHeight; y++)
+        for (int y = 1; y <= extent.Box.Height; y++)
         {
-            ReadOnlySpan<int> row = data.Slice(((extent.Top + y - 1) * width) + extent.Left, extent.BoxWidth);
+            ReadOnlySpan<int> row = data.Slice(((extent.Box.Top + y - 1) * width) + extent.Box.Left, extent.Box.Width);
             for (int x = 1; x <= row.Length; x++)
             {
                 if (row[x - 1] == label)
@@ -110,9 +110,9 @@ internal sealed class HeatDiffusion
         double meanY = (double)sumY / extent.Area;
         double meanX = (double)sumX / extent.Area;
         double best = double.PositiveInfinity;
-        for (int y = 1; y <= extent.BoxHeight; y++)
+        for (int y = 1; y <= extent.Box.Height; y++)
         {
-            for (int x = 1; x <= extent.BoxWidth; x++)
+            for (int x = 1; x <= extent.Box.Width; x++)
             {
                 if (inside[(y * lx) + x] == 0)
                 {

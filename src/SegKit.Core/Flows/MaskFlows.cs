@@ -31,10 +31,10 @@ public static class MaskFlows
         {
             ReadOnlySpan<double> inside = diffusion.Inside;
             int lx = diffusion.PaddedWidth;
-            for (int y = 1; y <= extent.BoxHeight; y++)
+            for (int y = 1; y <= extent.Box.Height; y++)
             {
-                int rowStart = ((extent.Top + y - 1) * width) + extent.Left - 1;
-                for (int x = 1; x <= extent.BoxWidth; x++)
+                int rowStart = ((extent.Box.Top + y - 1) * width) + extent.Box.Left - 1;
+                for (int x = 1; x <= extent.Box.Width; x++)
                 {
                     if (inside[(y * lx) + x] == 0)
                     {

@@ -74,16 +74,20 @@ internal static class ObjectExtents
         {
             if (area[v] > 0)
             {
-                result[k++] = new ObjectExtent(v, area[v], top[v], left[v], bottom[v], right[v]);
+                result[k++] = Extent(v, area[v], top[v], left[v], bottom[v], right[v]);
             }
         }
 
         return result;
     }
 
+    /// <summary>An extent from the inclusive last row and column the scan found.</summary>
+    private static ObjectExtent Extent(int label, int area, int top, int left, int lastRow, int lastColumn) =>
+        new(label, area, new BoundingBox(top, left, lastRow - top + 1, lastColumn - left + 1));
+
     private static ObjectExtent[] FindSparse(LabelImage labels)
     {
-        var boxes = new Dictionary<int, ObjectExtent>();
+        var boxes = new Dictionary<int, (int Area, int Top, int Left, int LastRow, int LastColumn)>();
         int width = labels.Width;
         ReadOnlySpan<int> data = labels.Data;
         for (int i = 0; i < data.Length; i++)
@@ -96,11 +100,11 @@ internal static class ObjectExtents
 
             int y = i / width;
             int x = i - (y * width);
-            boxes[v] = boxes.TryGetValue(v, out ObjectExtent e)
-                ? e with { Area = e.Area + 1, Bottom = y, Left = Math.Min(e.Left, x), Right = Math.Max(e.Right, x) }
-                : new ObjectExtent(v, 1, y, x, y, x);
+            boxes[v] = boxes.TryGetValue(v, out var e)
+                ? (e.Area + 1, e.Top, Math.Min(e.Left, x), y, Math.Max(e.LastColumn, x))
+                : (1, y, x, y, x);
         }
 
-        return boxes.Values.OrderBy(e => e.Label).ToArray();
+        return boxes.OrderBy(b => b.Key).Select(b => Extent(b.Key, b.Value.Area, b.Value.Top, b.Value.Left, b.Value.LastRow, b.Value.LastColumn)).ToArray();
     }
 }

@@ -7,9 +7,9 @@ using SegKit.Core.Transforms;
 namespace SegKit.Core.Pipelines;
 
 /// <summary>
-/// Cellpose's inference around any network: rescale the (normalised) input to the model's diameter, run overlapping
-/// tiles, blend them, follow the flows at that scale, and bring masks (nearest), flows and probability back to the
-/// image's size. The network is anything that maps [N, C, T, T] tiles to [N, 3, T, T] (dY, dX, cell-probability logit):
+/// Cellpose's inference around any network: estimate the objects' diameter when asked, rescale the (normalised) input to
+/// the model's diameter, run overlapping tiles, blend them, follow the flows at that scale, and bring masks (nearest),
+/// flows and probability back to the image's size. The network is anything that maps [N, C, T, T] tiles to [N, 3, T, T] (dY, dX, cell-probability logit):
 /// ONNX Runtime for inference, TorchSharp during training.
 /// </summary>
 public static class CellposePipeline
@@ -29,13 +29,41 @@ public static class CellposePipeline
             throw new ArgumentOutOfRangeException(nameof(settings), d, "Diameter must be a positive number of pixels (or null for no rescaling)");
         }
 
+        CellposeOutput output = RunAtDiameter(input, network, settings);
+        if (settings.Diameter is null && settings.EstimateDiameter && output.Masks.MedianDiameter() is double estimated)
+        {
+            output = RunAtDiameter(input, network, settings with { Diameter = estimated });
+        }
+
+        return output;
+    }
+
+    /// <summary>
+    /// The input resampled (bilinear, as Cellpose) so that objects of <paramref name="diameter"/> pixels become
+    /// <paramref name="modelDiameter"/> pixels; the input itself when no diameter is given or the size does not change.
+    /// </summary>
+    public static Image Rescale(Image input, double modelDiameter, double? diameter)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        (int sh, int sw) = ScaledSize(input.Height, input.Width, modelDiameter, diameter);
+        return sh != input.Height || sw != input.Width ? Resampling.Bilinear(input, sh, sw) : input;
+    }
+
+    /// <summary>The size an image of <paramref name="height"/> x <paramref name="width"/> is rescaled to (see <see cref="Rescale"/>).</summary>
+    public static (int Height, int Width) ScaledSize(int height, int width, double modelDiameter, double? diameter)
+    {
+        double scale = diameter is double d ? Resampling.ScaleForDiameter(modelDiameter, d) : 1.0;
+        return (Math.Max(1, (int)Math.Round(height * scale)), Math.Max(1, (int)Math.Round(width * scale)));
+    }
+
+    private static CellposeOutput RunAtDiameter(Image input, ITileNetwork network, CellposeSettings settings)
+    {
         int h = input.Height;
         int w = input.Width;
-        double scale = settings.Diameter is double diameter ? Resampling.ScaleForDiameter(settings.ModelDiameter, diameter) : 1.0;
-        int sh = Math.Max(1, (int)Math.Round(h * scale));
-        int sw = Math.Max(1, (int)Math.Round(w * scale));
+        Image scaled = Rescale(input, settings.ModelDiameter, settings.Diameter);
+        int sh = scaled.Height;
+        int sw = scaled.Width;
         bool rescaled = sh != h || sw != w;
-        Image scaled = rescaled ? Resampling.Bilinear(input, sh, sw) : input;
         var tiling = new TilingOptions
         {
             TileSize = settings.TileSize,

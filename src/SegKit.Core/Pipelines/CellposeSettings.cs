@@ -1,17 +1,30 @@
 using SegKit.Core.Dynamics;
+using SegKit.Core.Tiling;
 
 namespace SegKit.Core.Pipelines;
 
 /// <summary>How a Cellpose-style network is run on one image: scale, tiling, test-time augmentation, dynamics.</summary>
 public sealed record CellposeSettings
 {
-    /// <summary>The object diameter (pixels) the network was trained at (Cellpose: 30; nuclei models 17).</summary>
-    public double ModelDiameter { get; init; } = 30;
+    /// <summary>Cellpose's training diameter for its cyto models, in pixels: the default where no model card says otherwise.</summary>
+    public const double DefaultModelDiameter = 30;
 
-    /// <summary>The objects' diameter in this image; the image is rescaled by ModelDiameter / Diameter. Null: no rescaling.</summary>
+    /// <summary>The object diameter (pixels) the network was trained at (Cellpose: 30; nuclei models 17).</summary>
+    public double ModelDiameter { get; init; } = DefaultModelDiameter;
+
+    /// <summary>
+    /// The objects' diameter in this image; the image is rescaled by ModelDiameter / Diameter. Null: no rescaling, unless
+    /// <see cref="EstimateDiameter"/>.
+    /// </summary>
     public double? Diameter { get; init; }
 
-    public int TileSize { get; init; } = 224;
+    /// <summary>
+    /// Without a <see cref="Diameter"/>: estimate it from a first pass at the model's scale (the median-area diameter of
+    /// its masks) and segment again at that scale. An image where the first pass finds nothing stays at the model's scale.
+    /// </summary>
+    public bool EstimateDiameter { get; init; }
+
+    public int TileSize { get; init; } = TilePlan.DefaultTileSize;
 
     public double TileOverlap { get; init; } = 0.1;
 

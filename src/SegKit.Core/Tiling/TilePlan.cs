@@ -60,11 +60,15 @@ public sealed class TilePlan
 
     public IReadOnlyList<Tile> Tiles { get; }
 
+    /// <summary>Cellpose's tile side (224 pixels): the default of every tiling setting in SegKit.</summary>
+    public const int DefaultTileSize = 224;
+
     /// <summary>
     /// Plans tiles for a <paramref name="height"/> x <paramref name="width"/> image. <paramref name="overlap"/> is clamped
     /// to 0.05..0.5 as Cellpose does; a value outside [0, 1) is a mistake and throws.
     /// </summary>
-    public static TilePlan Create(int height, int width, int tileSize = 224, double overlap = 0.1)
+
+    public static TilePlan Create(int height, int width, int tileSize = DefaultTileSize, double overlap = 0.1)
     {
         if (height <= 0)
         {

@@ -5,7 +5,7 @@ namespace SegKit.Core.Tiling;
 /// <summary>How an image is cut into tiles for a network and put back together.</summary>
 public sealed record TilingOptions
 {
-    public int TileSize { get; init; } = 224;
+    public int TileSize { get; init; } = TilePlan.DefaultTileSize;
 
     /// <summary>Fraction of a tile shared with its neighbour (clamped to 0.05..0.5).</summary>
     public double Overlap { get; init; } = 0.1;

@@ -1,13 +1,13 @@
 using Microsoft.ML.Transforms;
 using SegKit.Core.Images;
 using SegKit.Core.Tiling;
-using SegKit.Core.Transforms;
+using SegKit.Core.Pipelines;
 using SegKit.ML.Settings;
 
 namespace SegKit.ML.Transforms;
 
 /// <summary>
-/// Rescales to the model's diameter when asked (bilinear, as Cellpose) and cuts the image into the fixed-size, mirror-padded,
+/// Rescales to the model's diameter when asked (Core's <see cref="CellposePipeline.Rescale"/>, the step every segmenter uses) and cuts the image into the fixed-size, mirror-padded,
 /// overlapping tiles of a <see cref="TilePlan"/>, all in one vector: the network sees [tile count, C, T, T].
 /// </summary>
 [CustomMappingFactoryAttribute(Contract)]
@@ -30,10 +30,9 @@ public sealed class TileFactory : CustomMappingFactory<TileInputRow, TiledRow>
         var image = new Image(input.Channels, input.Height, input.Width, input.Normalized);
         int h = image.Height;
         int w = image.Width;
-        double scale = settings.Diameter is double d ? Resampling.ScaleForDiameter(settings.ModelDiameter, d) : 1.0;
-        int sh = Math.Max(1, (int)Math.Round(h * scale));
-        int sw = Math.Max(1, (int)Math.Round(w * scale));
-        Image scaled = sh != h || sw != w ? Resampling.Bilinear(image, sh, sw) : image;
+        Image scaled = CellposePipeline.Rescale(image, settings.ModelDiameter, settings.Diameter);
+        int sh = scaled.Height;
+        int sw = scaled.Width;
         var plan = TilePlan.Create(sh, sw, settings.TileSize, settings.Overlap);
         int t = plan.TileSize;
         int tileLength = image.Channels * t * t;

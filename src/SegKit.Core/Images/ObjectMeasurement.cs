@@ -1,8 +1,9 @@
-using SegKit.Core.Images;
+namespace SegKit.Core.Images;
 
-namespace SegKit.Inference;
-
-/// <summary>One segmented object: label, area, centroid, bounding box, equivalent diameter and mean intensity per input channel.</summary>
+/// <summary>
+/// One segmented object: label, area, centroid, bounding box, equivalent diameter and mean intensity per input channel.
+/// In Core so every front door (segmenters, the CLI's object table, services) measures objects with one definition.
+/// </summary>
 public sealed record ObjectMeasurement(int Label, long Area, double CentroidY, double CentroidX, BoundingBox Box, double EquivalentDiameter, IReadOnlyList<double> MeanIntensity)
 {
     /// <summary>Measures every object of <paramref name="labels"/> on <paramref name="image"/> (raw values) in one pass per channel.</summary>

@@ -1,0 +1,98 @@
+using SegKit.Core.Images;
+using SegKit.Core.Tiling;
+using SegKit.Onnx;
+
+namespace SegKit.Inference;
+
+/// <summary>
+/// A model card and <see cref="SegmentOptions"/> made into a segmenter: the one place where a card's settings (kind,
+/// channels, diameter, bright-background inversion, tile size, halo) and SegKit's defaults become a
+/// <see cref="CellposeSegmenter"/> or a <see cref="UNetSegmenter"/>. Every front door calls this, so they all measure the
+/// same pipeline. Thread-safe when the network is (ONNX Runtime sessions are).
+/// </summary>
+public sealed class ModelSegmenter
+{
+    private readonly CellposeSegmenter? _cellpose;
+    private readonly UNetSegmenter? _unet;
+
+    private ModelSegmenter(ModelCard card, SegmentOptions options, ChannelSelection channels, CellposeSegmenter? cellpose, UNetSegmenter? unet)
+    {
+        Card = card;
+        Options = options;
+        Channels = channels;
+        _cellpose = cellpose;
+        _unet = unet;
+    }
+
+    public ModelCard Card { get; }
+
+    /// <summary>The options as given (nulls mean the card's).</summary>
+    public SegmentOptions Options { get; }
+
+    /// <summary>The image channels that feed the model: the options' or the card's.</summary>
+    public ChannelSelection Channels { get; }
+
+    /// <summary>The resolved Cellpose settings; null for a U-Net. For pipelines that run the same steps themselves (SegKit.ML).</summary>
+    public CellposeSegmenterOptions? CellposeOptions => _cellpose?.Options;
+
+    /// <summary>The resolved U-Net settings; null for a Cellpose model.</summary>
+    public UNetSegmenterOptions? UNetOptions => _unet?.Options;
+
+    /// <param name="network">The model's network (an <see cref="OnnxTileNetwork"/> over its session, or any equivalent).</param>
+    /// <exception cref="ArgumentException">An option that cannot apply to this model (a tile size its halo leaves no output in).</exception>
+    public static ModelSegmenter Create(ITileNetwork network, ModelCard card, SegmentOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(card);
+        options ??= SegmentOptions.Default;
+        ChannelSelection channels = options.Channels ?? ModelChannels.Selection(card);
+        int tileSize = options.TileSize ?? card.TileSize;
+        if (card.Kind == SegmentationModelKind.Cellpose)
+        {
+            var cellpose = new CellposeSegmenter(network, new CellposeSegmenterOptions
+            {
+                Channels = channels,
+                InvertBrightBackground = card.InvertBrightBackground,
+                ModelDiameter = card.Diameter ?? throw new ArgumentException("a Cellpose model card without a diameter", nameof(card)),
+                Diameter = options.Diameter,
+                EstimateDiameter = options.EstimateDiameter,
+                TileSize = tileSize,
+                BatchSize = options.BatchSize ?? SegmentOptions.CellposeBatchSize,
+                FlipAugmentation = options.FlipAugmentation,
+                Dynamics = options.Dynamics,
+            });
+            return new ModelSegmenter(card, options, channels, cellpose, null);
+        }
+
+        var unet = new UNetSegmenter(network, new UNetSegmenterOptions
+        {
+            Classes = network.OutputChannels,
+            ForegroundClass = options.ForegroundClass,
+            BoundaryClass = options.BoundaryClass,
+            Instances = options.Instances,
+            TileSize = tileSize,
+            Halo = card.Halo,
+            BatchSize = options.BatchSize ?? SegmentOptions.UNetBatchSize,
+            MinSize = options.Dynamics.MinSize,
+        });
+        return new ModelSegmenter(card, options, channels, null, unet);
+    }
+
+    /// <summary>
+    /// Segments one image; an image that lacks a channel the model reads is refused first, naming
+    /// <paramref name="imageName"/>.
+    /// </summary>
+    /// <exception cref="SegKit.Core.InvalidImageException">The image lacks a channel the model reads.</exception>
+    public SegmentationResult Segment(Image image, string? imageName = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ModelChannels.Check(image, Channels, imageName);
+        if (_cellpose is not null)
+        {
+            return _cellpose.Segment(image);
+        }
+
+        // A U-Net reads one plane: the selected channel, or the image's gray values.
+        return _unet!.Segment(Channels.Cytoplasm == ImageChannel.Gray ? image : new Image(1, image.Height, image.Width, image.SelectChannels(Channels).Plane(0).ToArray()));
+    }
+}

@@ -1,0 +1,74 @@
+using SegKit.Core;
+using SegKit.Core.Images;
+using SegKit.Onnx;
+
+namespace SegKit.Inference.Tests;
+
+/// <summary>SegmentationModel.CreateSegmenter: the card decides what the options leave open, in one place.</summary>
+public class ModelSegmenterTests
+{
+    private static readonly ModelCard GreenBlueNuclei = new()
+    {
+        Kind = SegmentationModelKind.Cellpose,
+        InputChannels = ["cytoplasm:green", "nucleus:blue"],
+        Diameter = 17,
+        InvertBrightBackground = true,
+        TileSize = 96,
+        TrainingData = "none",
+        SegKitVersion = "test",
+    };
+
+    private static readonly ModelCard ValidUNet = new()
+    {
+        Kind = SegmentationModelKind.UNet,
+        InputChannels = ["image:gray"],
+        Classes = ["background", "cell", "boundary"],
+        TileSize = 92,
+        Halo = 20,
+        TrainingData = "none",
+        SegKitVersion = "test",
+    };
+
+    [Fact]
+    public void Cellpose_settings_come_from_the_card_unless_given()
+    {
+        using var model = SegmentationModel.Load(SegmentationModelTests.Write(2, 3, GreenBlueNuclei));
+        CellposeSegmenterOptions byCard = model.CreateSegmenter().CellposeOptions!;
+        Assert.Equal(new ChannelSelection(ImageChannel.Green, ImageChannel.Blue), byCard.Channels);
+        Assert.Equal((17.0, true, 96, null, true), (byCard.ModelDiameter, byCard.InvertBrightBackground, byCard.TileSize, byCard.Diameter, byCard.EstimateDiameter));
+        Assert.Equal((SegmentOptions.CellposeBatchSize, false, 15), (byCard.BatchSize, byCard.FlipAugmentation, byCard.Dynamics.MinSize));
+
+        var given = model.CreateSegmenter(new SegmentOptions { Diameter = 25, EstimateDiameter = false, Channels = ChannelSelection.Gray, BatchSize = 2, TileSize = 64, FlipAugmentation = true }).CellposeOptions!;
+        Assert.Equal((ChannelSelection.Gray, 25.0, false, 2, 64, true), (given.Channels, given.Diameter!.Value, given.EstimateDiameter, given.BatchSize, given.TileSize, given.FlipAugmentation));
+        Assert.Equal((17.0, true), (given.ModelDiameter, given.InvertBrightBackground)); // what the network was trained with stays the card's
+        Assert.Null(model.CreateSegmenter().UNetOptions);
+    }
+
+    [Fact]
+    public void A_valid_UNet_gets_its_cards_halo_and_tile()
+    {
+        using var model = SegmentationModel.Load(SegmentationModelTests.Write(1, 3, ValidUNet));
+        UNetSegmenterOptions unet = model.CreateSegmenter(new SegmentOptions { Dynamics = new() { MinSize = 40 }, Diameter = 30 }).UNetOptions!;
+        Assert.Equal((3, 92, 20, SegmentOptions.UNetBatchSize, 40), (unet.Classes, unet.TileSize, unet.Halo, unet.BatchSize, unet.MinSize));
+    }
+
+    [Fact]
+    public void An_image_without_a_channel_the_card_reads_is_refused_with_its_name()
+    {
+        using var model = SegmentationModel.Load(SegmentationModelTests.Write(2, 3, GreenBlueNuclei));
+        var e = Assert.Throws<InvalidImageException>(() => model.CreateSegmenter().Segment(new Image(1, 32, 32), "plate7/well3.tif"));
+        Assert.Contains("plate7/well3.tif", e.Message);
+        Assert.Contains("green", e.Message);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-4.0)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void A_diameter_that_is_not_a_positive_number_of_pixels_is_refused(double diameter)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new SegmentOptions { Diameter = diameter });
+        Assert.Equal("Diameter", e.ParamName);
+    }
+}
