@@ -18,10 +18,10 @@ public class ExportCommandTests
     public void A_trained_unet_exports_loads_and_segments(UNetPadding padding)
     {
         string data = SyntheticData.Write(images: 4, size: 64, seed: 1);
-        var set = SegmentationDataset.Load(data, ModelKind.UNet);
+        var set = SegmentationDataset.Load(data, SegmentationModelKind.UNet);
         string run = Repo.NewTempDir();
         UNetOptions unet = padding == UNetPadding.Same ? UNetOptions.Modern with { Depth = 2, BaseWidth = 4 } : UNetOptions.Original2015 with { Depth = 2, BaseWidth = 4 };
-        var options = new TrainerOptions { Kind = ModelKind.UNet, UNet = unet, Epochs = 2, BatchSize = 2, PatchSize = 64, LearningRate = 0.01, ValidateEvery = 1, Seed = 3 };
+        var options = new TrainerOptions { Kind = SegmentationModelKind.UNet, UNet = unet, Epochs = 2, BatchSize = 2, PatchSize = 64, LearningRate = 0.01, ValidateEvery = 1, Seed = 3 };
         var result = new Trainer(options, run).Run(set, set);
         string checkpoint = result.BestCheckpoint ?? result.LastCheckpoint;
 

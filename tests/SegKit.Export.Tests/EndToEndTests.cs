@@ -15,7 +15,7 @@ public class EndToEndTests
     public void Train_export_and_segment_with_onnx_runtime()
     {
         string data = SyntheticData.Write(images: 4, size: 64, seed: 1);
-        var set = SegmentationDataset.Load(data, ModelKind.Cellpose);
+        var set = SegmentationDataset.Load(data, SegmentationModelKind.Cellpose);
         string run = Directory.CreateTempSubdirectory("segkit-e2e-").FullName;
         var options = new TrainerOptions
         {

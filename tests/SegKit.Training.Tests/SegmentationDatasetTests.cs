@@ -1,3 +1,4 @@
+using SegKit.Onnx;
 using SegKit.Core;
 using SegKit.Core.Images;
 using SegKit.Imaging;
@@ -11,8 +12,8 @@ public class SegmentationDatasetTests
     [Fact]
     public void Folder_weights_set_how_often_each_image_is_drawn()
     {
-        var small = SegmentationDataset.Load(SyntheticData.Write(images: 2, size: 32, seed: 11), ModelKind.Cellpose);
-        var large = SegmentationDataset.Load(SyntheticData.Write(images: 6, size: 32, seed: 12), ModelKind.Cellpose);
+        var small = SegmentationDataset.Load(SyntheticData.Write(images: 2, size: 32, seed: 11), SegmentationModelKind.Cellpose);
+        var large = SegmentationDataset.Load(SyntheticData.Write(images: 6, size: 32, seed: 12), SegmentationModelKind.Cellpose);
         var combined = SegmentationDataset.Combine([(small, 3.0), (large, 1.0)]);
         Assert.Equal(8, combined.Count);
         Assert.Equal([3.0, 3.0, 1, 1, 1, 1, 1, 1], combined.Weights);
@@ -27,7 +28,7 @@ public class SegmentationDatasetTests
     [Fact]
     public void Equal_weights_and_a_full_epoch_draw_every_image_once()
     {
-        var set = SegmentationDataset.Load(SyntheticData.Write(images: 5, size: 32, seed: 13), ModelKind.Cellpose);
+        var set = SegmentationDataset.Load(SyntheticData.Write(images: 5, size: 32, seed: 13), SegmentationModelKind.Cellpose);
         int[] order = set.DrawEpoch(5, new Random(1));
         Assert.Equal([0, 1, 2, 3, 4], order.Order());
         Assert.Equal(order, set.DrawEpoch(5, new Random(1)));
@@ -39,9 +40,9 @@ public class SegmentationDatasetTests
     public void Excluded_names_are_never_loaded()
     {
         string data = SyntheticData.Write(images: 4, size: 32, seed: 14);
-        var set = SegmentationDataset.Load(data, ModelKind.Cellpose, new DatasetLoadOptions { Exclude = new HashSet<string> { "img1", "img3" } });
+        var set = SegmentationDataset.Load(data, SegmentationModelKind.Cellpose, new DatasetLoadOptions { Exclude = new HashSet<string> { "img1", "img3" } });
         Assert.Equal(["img0", "img2"], set.Items.Select(i => i.Name).Order());
-        var e = Assert.Throws<InvalidImageException>(() => SegmentationDataset.Load(data, ModelKind.Cellpose, new DatasetLoadOptions { Exclude = new HashSet<string> { "img0", "img1", "img2", "img3" } }));
+        var e = Assert.Throws<InvalidImageException>(() => SegmentationDataset.Load(data, SegmentationModelKind.Cellpose, new DatasetLoadOptions { Exclude = new HashSet<string> { "img0", "img1", "img2", "img3" } }));
         Assert.Contains("no image/mask pairs", e.Message);
     }
 
@@ -51,7 +52,7 @@ public class SegmentationDatasetTests
         string data = SyntheticData.Write(images: 2, size: 48, seed: 15);
         string cacheDir = Directory.CreateTempSubdirectory("segkit-flows-").FullName;
         var options = new DatasetLoadOptions { FlowCache = cacheDir };
-        var first = SegmentationDataset.Load(data, ModelKind.Cellpose, options);
+        var first = SegmentationDataset.Load(data, SegmentationModelKind.Cellpose, options);
         string[] entries = Directory.GetFiles(cacheDir, "*.npy");
         Assert.Equal(2, entries.Length);
 
@@ -69,7 +70,7 @@ public class SegmentationDatasetTests
             File.WriteAllText(entry, "not an npy file");
         }
 
-        var again = SegmentationDataset.Load(data, ModelKind.Cellpose, options);
+        var again = SegmentationDataset.Load(data, SegmentationModelKind.Cellpose, options);
         Assert.Equal(first.Items[0].Flows!.Buffer, again.Items[0].Flows!.Buffer);
         _ = cache.GetOrCompute(mask0, labels, out hit);
         Assert.True(hit);
@@ -119,13 +120,13 @@ public class SegmentationDatasetTests
         LabelImageFile.Write(Path.Combine(root, "images", "empty.png"), new LabelImage(40, 40, Enumerable.Repeat(7, 1600).ToArray()));
         LabelImageFile.Write(Path.Combine(root, "masks", "empty.png"), new LabelImage(40, 40));
 
-        var set = SegmentationDataset.Load(root, ModelKind.Cellpose);
+        var set = SegmentationDataset.Load(root, SegmentationModelKind.Cellpose);
         Assert.Equal(3, set.Count);
         Assert.Null(set.Items.Single(i => i.Name == "empty").Diameter);
         Assert.All(set.Items, i => Assert.Equal(2, i.Image.Channels));
 
         LabelImageFile.Write(Path.Combine(root, "masks", "deep.png"), new LabelImage(30, 40));
-        var e = Assert.Throws<InvalidImageException>(() => SegmentationDataset.Load(root, ModelKind.Cellpose));
+        var e = Assert.Throws<InvalidImageException>(() => SegmentationDataset.Load(root, SegmentationModelKind.Cellpose));
         Assert.Contains("deep.png is 40x40 but its mask is 30x40", e.Message);
     }
 }

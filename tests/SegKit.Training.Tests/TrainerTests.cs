@@ -1,3 +1,4 @@
+using SegKit.Onnx;
 using SegKit.Core;
 using SegKit.Training.Data;
 using SegKit.Training.Models;
@@ -12,7 +13,7 @@ public class TrainerTests
 {
     private static TrainerOptions TinyCellpose(int epochs) => new()
     {
-        Kind = ModelKind.Cellpose,
+        Kind = SegmentationModelKind.Cellpose,
         Cellpose = new CellposeNetOptions { Widths = [8, 16, 32, 64] },
         Epochs = epochs,
         BatchSize = 4,
@@ -27,7 +28,7 @@ public class TrainerTests
     public void A_tiny_cellpose_network_learns_synthetic_nuclei()
     {
         string data = SyntheticData.Write(images: 4, size: 64, seed: 1);
-        var set = SegmentationDataset.Load(data, ModelKind.Cellpose);
+        var set = SegmentationDataset.Load(data, SegmentationModelKind.Cellpose);
         string output = Directory.CreateTempSubdirectory("segkit-run-").FullName;
         var result = new Trainer(TinyCellpose(120), output).Run(set, set);
 
@@ -45,7 +46,7 @@ public class TrainerTests
     public void Resuming_repeats_an_uninterrupted_run()
     {
         string data = SyntheticData.Write(images: 3, size: 64, seed: 2);
-        var set = SegmentationDataset.Load(data, ModelKind.Cellpose);
+        var set = SegmentationDataset.Load(data, SegmentationModelKind.Cellpose);
         string straight = Directory.CreateTempSubdirectory("segkit-run-").FullName;
         var full = new Trainer(TinyCellpose(4) with { BatchSize = 3 }, straight).Run(set, null);
 
@@ -71,10 +72,10 @@ public class TrainerTests
     public void A_tiny_unet_learns_synthetic_nuclei()
     {
         string data = SyntheticData.Write(images: 4, size: 64, seed: 5);
-        var set = SegmentationDataset.Load(data, ModelKind.UNet);
+        var set = SegmentationDataset.Load(data, SegmentationModelKind.UNet);
         var options = new TrainerOptions
         {
-            Kind = ModelKind.UNet,
+            Kind = SegmentationModelKind.UNet,
             UNet = UNetOptions.Modern with { BaseWidth = 8, Depth = 2 },
             Epochs = 60,
             BatchSize = 4,
@@ -92,9 +93,9 @@ public class TrainerTests
     public void The_valid_padding_unet_trains_on_cropped_targets_and_validates_whole_images()
     {
         string data = SyntheticData.Write(images: 2, size: 64, seed: 7);
-        var set = SegmentationDataset.Load(data, ModelKind.UNet);
+        var set = SegmentationDataset.Load(data, SegmentationModelKind.UNet);
         var unet = UNetOptions.Original2015 with { BaseWidth = 4, Depth = 2 };
-        var options = new TrainerOptions { Kind = ModelKind.UNet, UNet = unet, Epochs = 2, BatchSize = 2, PatchSize = 60, ValidateEvery = 1, Seed = 2 };
+        var options = new TrainerOptions { Kind = SegmentationModelKind.UNet, UNet = unet, Epochs = 2, BatchSize = 2, PatchSize = 60, ValidateEvery = 1, Seed = 2 };
         Assert.Equal(20, unet.OutputSize(60));
         var result = new Trainer(options, Directory.CreateTempSubdirectory("segkit-run-").FullName).Run(set, set);
         Assert.Equal(2, result.Epochs.Count);
@@ -107,7 +108,7 @@ public class TrainerTests
     public void Too_few_images_for_a_batch_are_refused()
     {
         string data = SyntheticData.Write(images: 2, size: 32, seed: 6);
-        var set = SegmentationDataset.Load(data, ModelKind.Cellpose);
+        var set = SegmentationDataset.Load(data, SegmentationModelKind.Cellpose);
         var e = Assert.Throws<ArgumentException>(() => new Trainer(TinyCellpose(1), Directory.CreateTempSubdirectory("segkit-run-").FullName).Run(set, null));
         Assert.Contains("cannot fill a batch of 4", e.Message);
     }
@@ -142,7 +143,7 @@ public class TrainerTests
         string data = SyntheticData.Write(images: 2, size: 32, seed: 3);
         File.Delete(Path.Combine(data, "masks", "img1.png"));
         File.Copy(Path.Combine(data, "images", "img0.png"), Path.Combine(data, "masks", "stray.png"));
-        var e = Assert.Throws<InvalidImageException>(() => SegmentationDataset.Load(data, ModelKind.Cellpose));
+        var e = Assert.Throws<InvalidImageException>(() => SegmentationDataset.Load(data, SegmentationModelKind.Cellpose));
         Assert.Contains("img1.png has no mask", e.Message);
         Assert.Contains("stray.png has no image", e.Message);
     }
@@ -151,7 +152,7 @@ public class TrainerTests
     public void A_diverging_run_stops_with_a_clear_message()
     {
         string data = SyntheticData.Write(images: 2, size: 64, seed: 4);
-        var set = SegmentationDataset.Load(data, ModelKind.Cellpose);
+        var set = SegmentationDataset.Load(data, SegmentationModelKind.Cellpose);
         var options = TinyCellpose(30) with { Optimizer = OptimizerKind.Sgd, LearningRate = 1e12, BatchSize = 2 };
         var e = Assert.Throws<TrainingDivergedException>(() => new Trainer(options, Directory.CreateTempSubdirectory("segkit-run-").FullName).Run(set, null));
         Assert.Contains("the loss became", e.Message);

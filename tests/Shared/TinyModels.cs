@@ -80,7 +80,7 @@ internal static class TinyModels
     private static void TrainCellpose(string path)
     {
         string data = SyntheticData.Write(images: 4, size: 64, seed: 1);
-        var set = SegmentationDataset.Load(data, ModelKind.Cellpose);
+        var set = SegmentationDataset.Load(data, SegmentationModelKind.Cellpose);
         string run = Directory.CreateTempSubdirectory("segkit-tiny-train-").FullName;
         var options = new TrainerOptions
         {

@@ -59,7 +59,7 @@ internal static class TrainCommand
                 return Task.FromResult(childExit);
             }
 
-            var modelKind = result.GetValue(kind) == "unet" ? ModelKind.UNet : ModelKind.Cellpose;
+            var modelKind = result.GetValue(kind) == "unet" ? SegmentationModelKind.UNet : SegmentationModelKind.Cellpose;
             int[]? levelWidths = ParseInts(result.GetValue(widths), "--widths");
             int[] channelCodes = ParseInts(result.GetValue(channels), "--channels") ?? [0, 0];
             if (channelCodes.Length != 2)

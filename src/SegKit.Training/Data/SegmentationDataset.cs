@@ -1,3 +1,4 @@
+using SegKit.Onnx;
 using System.Runtime.ExceptionServices;
 using SegKit.Core;
 using SegKit.Core.Classical;
@@ -45,11 +46,11 @@ public sealed class SegmentationDataset
     /// <param name="kind">Cellpose: 2 input channels [cytoplasm, nucleus] and flow targets; U-Net: 1 channel.</param>
     /// <param name="channels">Channel selection (Cellpose's codes); gray by default.</param>
     /// <param name="progress">Receives a line per image loaded.</param>
-    public static SegmentationDataset Load(string folder, ModelKind kind, ChannelSelection? channels = null, IProgress<string>? progress = null, bool invertBrightBackground = false)
+    public static SegmentationDataset Load(string folder, SegmentationModelKind kind, ChannelSelection? channels = null, IProgress<string>? progress = null, bool invertBrightBackground = false)
         => Load(folder, kind, new DatasetLoadOptions { Channels = channels ?? ChannelSelection.Gray, Progress = progress, InvertBrightBackground = invertBrightBackground });
 
     /// <summary>Loads one folder (every item weighs 1); images and flows are prepared on all cores.</summary>
-    public static SegmentationDataset Load(string folder, ModelKind kind, DatasetLoadOptions options)
+    public static SegmentationDataset Load(string folder, SegmentationModelKind kind, DatasetLoadOptions options)
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(options);
@@ -91,7 +92,7 @@ public sealed class SegmentationDataset
             throw new InvalidImageException($"no image/mask pairs in {imagesDir}{(options.Exclude is { Count: > 0 } ? " after the excluded names" : string.Empty)}", folder);
         }
 
-        var cache = kind == ModelKind.Cellpose && options.FlowCache is not null ? new FlowCache(options.FlowCache) : null;
+        var cache = kind == SegmentationModelKind.Cellpose && options.FlowCache is not null ? new FlowCache(options.FlowCache) : null;
         var items = new DatasetItem?[pairs.Count];
         var mismatches = new string?[pairs.Count];
         try
@@ -108,8 +109,8 @@ public sealed class SegmentationDataset
                 }
 
                 Image input = Prepare(raw, kind, options.Channels, options.InvertBrightBackground);
-                LabelImage instances = kind == ModelKind.UNet ? InstancesOf(labels) : labels.Renumber();
-                FlowField? flows = kind != ModelKind.Cellpose ? null
+                LabelImage instances = kind == SegmentationModelKind.UNet ? InstancesOf(labels) : labels.Renumber();
+                FlowField? flows = kind != SegmentationModelKind.Cellpose ? null
                     : cache is null ? MaskFlows.Compute(instances)
                     : cache.GetOrCompute(maskPath, instances, out _);
                 items[i] = new DatasetItem(Path.GetFileNameWithoutExtension(imagePath), input, instances, flows, instances.MedianDiameter());
@@ -193,11 +194,11 @@ public sealed class SegmentationDataset
         => new($"{problems.Count} image/mask pair problem(s):{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", problems)}", folder);
 
     /// <summary>The model's input: Cellpose gets [cytoplasm, nucleus], U-Net the cytoplasm (or gray) channel; each normalised.</summary>
-    public static Image Prepare(Image raw, ModelKind kind, ChannelSelection channels, bool invertBrightBackground = false)
+    public static Image Prepare(Image raw, SegmentationModelKind kind, ChannelSelection channels, bool invertBrightBackground = false)
     {
         ArgumentNullException.ThrowIfNull(raw);
         Image selected = raw.SelectChannels(channels);
-        if (kind == ModelKind.UNet)
+        if (kind == SegmentationModelKind.UNet)
         {
             selected = new Image(1, selected.Height, selected.Width, selected.Plane(0).ToArray());
         }

@@ -1,3 +1,4 @@
+using SegKit.Onnx;
 using System.Diagnostics;
 using System.Text.Json;
 using SegKit.Core;
@@ -42,7 +43,7 @@ public sealed class Trainer
         _steps = steps;
     }
 
-    public string MetricName => _options.Kind == ModelKind.Cellpose ? "AP@0.5" : "foreground IoU";
+    public string MetricName => _options.Kind == SegmentationModelKind.Cellpose ? "AP@0.5" : "foreground IoU";
 
     /// <summary>
     /// Trains, or with <paramref name="resume"/> continues from the last checkpoint in the output folder. Cancellation
@@ -146,7 +147,7 @@ public sealed class Trainer
         return (model, options, header);
     }
 
-    private static nn.Module CreateModel(TrainerOptions options) => options.Kind == ModelKind.Cellpose
+    private static nn.Module CreateModel(TrainerOptions options) => options.Kind == SegmentationModelKind.Cellpose
         ? new CellposeNet(options.Cellpose with { InputChannels = 2, OutputChannels = 3 })
         : new UNet(options.UNet with { InputChannels = 1, Classes = 2 });
 
@@ -197,12 +198,12 @@ public sealed class Trainer
 
     private TrainingSample Augment(DatasetItem item, Random random)
     {
-        double baseScale = _options.Kind == ModelKind.Cellpose && item.Diameter is double d ? _options.ModelDiameter / d : 1.0;
+        double baseScale = _options.Kind == SegmentationModelKind.Cellpose && item.Diameter is double d ? _options.ModelDiameter / d : 1.0;
         var augmenter = new RandomAugmenter(new AugmentationOptions
         {
             PatchSize = _options.PatchSize,
             BaseScale = baseScale,
-            ElasticAlpha = _options.Kind == ModelKind.UNet ? _options.ElasticAlpha : 0,
+            ElasticAlpha = _options.Kind == SegmentationModelKind.UNet ? _options.ElasticAlpha : 0,
         });
         return augmenter.Apply(new TrainingSample(item.Image, item.Labels, item.Flows), random);
     }
@@ -225,7 +226,7 @@ public sealed class Trainer
             samples[i].Image.Data.CopyTo(input.AsSpan(i * channels * p * p));
         }
 
-        if (_options.Kind == ModelKind.Cellpose)
+        if (_options.Kind == SegmentationModelKind.Cellpose)
         {
             var flows = new float[n * 2 * p * p];
             var cells = new float[n * p * p];
@@ -289,7 +290,7 @@ public sealed class Trainer
         model.eval();
         try
         {
-            return _options.Kind == ModelKind.Cellpose ? ValidateCellpose((CellposeNet)model, validation) : ValidateUNet((UNet)model, validation);
+            return _options.Kind == SegmentationModelKind.Cellpose ? ValidateCellpose((CellposeNet)model, validation) : ValidateUNet((UNet)model, validation);
         }
         finally
         {

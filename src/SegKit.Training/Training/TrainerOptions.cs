@@ -1,3 +1,4 @@
+using SegKit.Onnx;
 using SegKit.Core.Images;
 using SegKit.Training.Data;
 using SegKit.Training.Models;
@@ -7,7 +8,7 @@ namespace SegKit.Training.Training;
 /// <summary>Everything a training run needs besides its data; defaults follow Cellpose v3.</summary>
 public sealed record TrainerOptions
 {
-    public ModelKind Kind { get; init; } = ModelKind.Cellpose;
+    public SegmentationModelKind Kind { get; init; } = SegmentationModelKind.Cellpose;
 
     public CellposeNetOptions Cellpose { get; init; } = CellposeNetOptions.Default;
 
@@ -66,7 +67,7 @@ public sealed record TrainerOptions
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "at least one image per batch");
         }
 
-        bool validUNet = Kind == ModelKind.UNet && UNet.Padding == UNetPadding.Valid;
+        bool validUNet = Kind == SegmentationModelKind.UNet && UNet.Padding == UNetPadding.Valid;
         if (!validUNet && (PatchSize < 16 || PatchSize % 16 != 0))
         {
             throw new ArgumentOutOfRangeException(nameof(PatchSize), PatchSize, "the patch size must be a multiple of 16, at least 16");
@@ -82,7 +83,7 @@ public sealed record TrainerOptions
             throw new ArgumentOutOfRangeException(nameof(ValidateEvery), ValidateEvery, "validate at least every epoch count >= 1");
         }
 
-        if (Kind == ModelKind.UNet && UNet.OutputSize(PatchSize) is null)
+        if (Kind == SegmentationModelKind.UNet && UNet.OutputSize(PatchSize) is null)
         {
             throw new ArgumentOutOfRangeException(nameof(PatchSize), PatchSize, $"a {PatchSize}-pixel patch does not fit this valid-padding U-Net; the next size that does is {UNet.NextValidInputSize(PatchSize)}");
         }
