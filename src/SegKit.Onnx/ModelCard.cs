@@ -47,7 +47,7 @@ public sealed record ModelCard
     /// <summary>Cellpose only: the object diameter in pixels the network was trained at (30 for cyto3).</summary>
     public double? Diameter { get; init; }
 
-    /// <summary>After normalisation, invert an image whose background is bright (median above 0.5), as in training.</summary>
+    /// <summary>After normalisation, invert an image whose background is bright (colour and brightness for true-colour images, else the median above 0.5; see BackgroundPolarity), as in training.</summary>
     public bool InvertBrightBackground { get; init; }
 
     /// <summary>U-Net only: the class names, index 0 first (usually "background").</summary>
