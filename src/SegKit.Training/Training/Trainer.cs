@@ -324,10 +324,19 @@ public sealed class Trainer
     {
         var network = new TorchTileNetwork(net.forward, 2);
         var tiling = new TilingOptions { TileSize = _options.PatchSize, BatchSize = _options.BatchSize, Flows = null };
+        // Valid padding: Core's overlap-tile scheme on training-sized tiles (what UNetSegmenter runs at inference).
+        int? validOutput = net.Options.Padding == UNetPadding.Valid ? net.OutputSize(_options.PatchSize) : null;
+        var overlapTiles = new OverlapTileOptions
+        {
+            TileSize = _options.PatchSize,
+            Halo = validOutput is int o ? (_options.PatchSize - o) / 2 : 0,
+            DownsamplingFactor = 1 << net.Options.Depth,
+            BatchSize = _options.BatchSize,
+        };
         var results = new List<SemanticEvaluation>();
         foreach (DatasetItem item in validation.Items)
         {
-            Image logits = net.Options.Padding == UNetPadding.Same ? TiledPrediction.Run(item.Image, network, tiling) : PredictValid(net, item.Image);
+            Image logits = net.Options.Padding == UNetPadding.Same ? TiledPrediction.Run(item.Image, network, tiling) : OverlapTilePrediction.Run(item.Image, network, overlapTiles);
             Span<float> background = logits.Plane(0);
             Span<float> foreground = logits.Plane(1);
             var predicted = new int[item.Image.PlaneSize];
@@ -342,34 +351,5 @@ public sealed class Trainer
         }
 
         return SemanticEvaluation.Combine(results).IoU[1];
-    }
-
-    /// <summary>
-    /// A valid-padding U-Net on a whole image: mirror-padded so the output covers every pixel (the overlap-tile
-    /// strategy with one tile), then cropped back.
-    /// </summary>
-    private static Image PredictValid(UNet net, Image image)
-    {
-        int h = image.Height;
-        int w = image.Width;
-        int inH = net.Options.InputSizeFor(h);
-        int inW = net.Options.InputSizeFor(w);
-        int haloH = (inH - net.OutputSize(inH)!.Value) / 2;
-        int haloW = (inW - net.OutputSize(inW)!.Value) / 2;
-        var padded = new float[inH * inW];
-        ReadOnlySpan<float> plane = image.Plane(0);
-        for (int y = 0; y < inH; y++)
-        {
-            int sy = TilePlan.Mirror(y - haloH, h);
-            for (int x = 0; x < inW; x++)
-            {
-                padded[(y * inW) + x] = plane[(sy * w) + TilePlan.Mirror(x - haloW, w)];
-            }
-        }
-
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        Tensor output = net.forward(tensor(padded, [1, 1, inH, inW])).narrow(2, 0, h).narrow(3, 0, w).contiguous();
-        return new Image(2, h, w, output.data<float>().ToArray());
     }
 }
