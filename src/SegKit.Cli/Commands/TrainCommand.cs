@@ -46,11 +46,13 @@ internal static class TrainCommand
         var autoInvert = new Option<bool>("--auto-invert") { Description = "Invert images with a bright background (brightfield, stained tissue) after normalisation; the exported card tells inference to do the same." };
         var borderWeight = new Option<double>("--border-weight") { DefaultValueFactory = _ => defaults.BorderWeight, Description = "U-Net: border weight w0 of the paper's weight map (0 = none)." };
         var noClassBalance = new Option<bool>("--no-class-balance") { Description = "U-Net: plain per-pixel loss instead of weighing both classes as equally frequent (optimises pixel accuracy)." };
+        var precision = new Option<string>("--precision") { DefaultValueFactory = _ => "auto", Description = "fp32, bf16 (bfloat16 forward and backward, fp32 weights and optimiser) or auto (bf16 where the CPU has native bf16: AVX512_BF16 or AMX)." };
+        precision.AcceptOnlyFromAmong("auto", "fp32", "bf16");
         var init = new Option<string?>("--init") { Description = "Start from the weights of a SegKit ONNX model of the same architecture (fine-tuning a shipped model)." };
         var resume = new Option<bool>("--resume") { Description = "Continue from last.ckpt in the output folder." };
         var command = new Command("train", "Train a Cellpose-style network or a U-Net with TorchSharp.")
         {
-            kind, train, exclude, samplesPerEpoch, flowCache, val, output, epochs, batch, patch, lr, optimizer, widths, diameter, validateEvery, seed, channels, autoInvert, borderWeight, noClassBalance, init, resume,
+            kind, train, exclude, samplesPerEpoch, flowCache, val, output, epochs, batch, patch, lr, optimizer, widths, diameter, validateEvery, seed, channels, autoInvert, borderWeight, noClassBalance, precision, init, resume,
         };
         command.SetAction((result, token) =>
         {
@@ -82,6 +84,12 @@ internal static class TrainCommand
                     ModelDiameter = result.GetValue(diameter),
                     ValidateEvery = result.GetValue(validateEvery),
                     Seed = result.GetValue(seed),
+                    Precision = result.GetValue(precision) switch
+                    {
+                        "bf16" => TrainingPrecision.BFloat16,
+                        "fp32" => TrainingPrecision.Float32,
+                        _ => NativeBFloat16.IsSupported ? TrainingPrecision.BFloat16 : TrainingPrecision.Float32,
+                    },
                     InvertBrightBackground = result.GetValue(autoInvert),
                     BorderWeight = result.GetValue(borderWeight),
                     BalanceClasses = !result.GetValue(noClassBalance),
@@ -129,6 +137,7 @@ internal static class TrainCommand
         {
             console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{train.Count} training image(s){(val is null ? string.Empty : $", {val.Count} validation image(s)")} loaded in {clock.Elapsed.TotalSeconds:0} s; resident memory {self.WorkingSet64 / (1 << 20)} MB"));
         }
+        console.Error.WriteLine(options.Precision == TrainingPrecision.BFloat16 ? "precision: bf16 steps, fp32 weights" : "precision: fp32");
         var trainer = new Trainer(options, outDir, new EpochPrinter(console.Error, options.Epochs), console.Interactive ? new StepPrinter(console.Error) : null);
         // Ctrl+C finishes and saves the epoch in progress instead of killing the run mid-write.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(token);

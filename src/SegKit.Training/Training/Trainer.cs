@@ -76,6 +76,7 @@ public sealed class Trainer
         }
 
         using optim.Optimizer optimizer = CreateOptimizer(model);
+        using BFloat16Shadow? shadow = _options.Precision == TrainingPrecision.BFloat16 ? new BFloat16Shadow(model, CreateModel()) : null;
         var log = new TrainingLog(_folder);
         int startEpoch = 0;
         double? bestMetric = null;
@@ -100,7 +101,7 @@ public sealed class Trainer
                 group.LearningRate = schedule[epoch];
             }
 
-            double loss = TrainEpoch(model, optimizer, train, epoch);
+            double loss = TrainEpoch(model, shadow, optimizer, train, epoch);
             double? metric = null;
             bool lastEpoch = epoch == _options.Epochs - 1;
             if (validation is { Count: > 0 } && ((epoch + 1) % _options.ValidateEvery == 0 || lastEpoch))
@@ -155,9 +156,10 @@ public sealed class Trainer
         ? optim.AdamW(model.parameters(), lr: _options.LearningRate, weight_decay: _options.WeightDecay)
         : optim.SGD(model.parameters(), _options.LearningRate, momentum: 0.9, weight_decay: _options.WeightDecay);
 
-    private double TrainEpoch(nn.Module model, optim.Optimizer optimizer, SegmentationDataset train, int epoch)
+    private double TrainEpoch(nn.Module model, BFloat16Shadow? shadow, optim.Optimizer optimizer, SegmentationDataset train, int epoch)
     {
         model.train();
+        shadow?.Working.train();
         long seed = ((long)_options.Seed * 1_000_003) + epoch;
         torch.manual_seed(seed);
         var random = new Random((int)(seed % int.MaxValue));
@@ -178,7 +180,8 @@ public sealed class Trainer
             }
 
             using var scope = NewDisposeScope();
-            Tensor loss = Loss(model, batch);
+            shadow?.Pull();
+            Tensor loss = Loss(shadow?.Working ?? model, batch);
             float value = loss.item<float>();
             if (!float.IsFinite(value))
             {
@@ -187,6 +190,7 @@ public sealed class Trainer
 
             optimizer.zero_grad();
             loss.backward();
+            shadow?.Push();
             optimizer.step();
             total += value;
             steps++;
@@ -264,13 +268,19 @@ public sealed class Trainer
         int n = batch.Count;
         int p = _options.PatchSize;
         Tensor x = tensor(batch.Input, [n, batch.Channels, p, p]);
+        if (_options.Precision == TrainingPrecision.BFloat16)
+        {
+            x = x.to(ScalarType.BFloat16);
+        }
+
+        // Losses are computed in fp32 whatever the network's precision.
         if (model is CellposeNet cellpose)
         {
             var (output, _) = cellpose.forward(x);
-            return SegmentationLosses.Cellpose(output, tensor(batch.Flows!, [n, 2, p, p]), tensor(batch.CellProbability!, [n, p, p]));
+            return SegmentationLosses.Cellpose(output.to(ScalarType.Float32), tensor(batch.Flows!, [n, 2, p, p]), tensor(batch.CellProbability!, [n, p, p]));
         }
 
-        Tensor logits = ((UNet)model).forward(x);
+        Tensor logits = ((UNet)model).forward(x).to(ScalarType.Float32);
         Tensor target = tensor(batch.Classes!, [n, p, p]);
         Tensor weight = tensor(batch.Weights!, [n, p, p]);
         long o = logits.shape[2];

@@ -43,6 +43,9 @@ public sealed record TrainerOptions
 
     public int Seed { get; init; }
 
+    /// <summary>The precision of the forward and backward passes (weights and optimiser state are fp32 either way).</summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Float32;
+
     /// <summary>Invert images whose background is bright (brightfield, H&amp;E) after normalisation, so the network sees one polarity.</summary>
     public bool InvertBrightBackground { get; init; }
 
