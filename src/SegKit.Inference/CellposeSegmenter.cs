@@ -28,6 +28,7 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
             ModelDiameter = Options.ModelDiameter,
             Diameter = Options.Diameter,
             EstimateDiameter = Options.EstimateDiameter,
+            DiameterEstimator = Options.DiameterEstimator,
             TileSize = Options.TileSize,
             BatchSize = Options.BatchSize,
             FlipAugmentation = Options.FlipAugmentation,

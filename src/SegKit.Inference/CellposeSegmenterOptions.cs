@@ -20,10 +20,14 @@ public sealed record CellposeSegmenterOptions
     public double? Diameter { get; init; }
 
     /// <summary>
-    /// When no diameter is given, estimate it per image from a first pass at the model's scale (the median-area
-    /// diameter of its masks), then segment again at that scale.
+    /// When no diameter is given, estimate it per image: with <see cref="DiameterEstimator"/> (the card's size model) in
+    /// one cheap pass, else from a first pass at the model's scale (the median-area diameter of its masks); then segment
+    /// at that scale.
     /// </summary>
     public bool EstimateDiameter { get; init; }
+
+    /// <summary>The one-pass estimate (see <see cref="StyleDiameterEstimator"/>); null estimates from a first pass's masks.</summary>
+    public IDiameterEstimator? DiameterEstimator { get; init; }
 
     public int TileSize { get; init; } = TilePlan.DefaultTileSize;
 

@@ -39,8 +39,9 @@ public sealed class ModelSegmenter
     public UNetSegmenterOptions? UNetOptions => _unet?.Options;
 
     /// <param name="network">The model's network (an <see cref="OnnxTileNetwork"/> over its session, or any equivalent).</param>
+    /// <param name="style">The network's encoder, for the card's size model: with both, the diameter is estimated in one pass.</param>
     /// <exception cref="ArgumentException">An option that cannot apply to this model (a tile size its halo leaves no output in).</exception>
-    public static ModelSegmenter Create(ITileNetwork network, ModelCard card, SegmentOptions? options = null)
+    public static ModelSegmenter Create(ITileNetwork network, ModelCard card, SegmentOptions? options = null, OnnxStyleNetwork? style = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(card);
@@ -49,13 +50,17 @@ public sealed class ModelSegmenter
         int tileSize = options.TileSize ?? card.TileSize;
         if (card.Kind == SegmentationModelKind.Cellpose)
         {
+            double modelDiameter = card.Diameter ?? throw new ArgumentException("a Cellpose model card without a diameter", nameof(card));
             var cellpose = new CellposeSegmenter(network, new CellposeSegmenterOptions
             {
                 Channels = channels,
                 InvertBrightBackground = card.InvertBrightBackground,
-                ModelDiameter = card.Diameter ?? throw new ArgumentException("a Cellpose model card without a diameter", nameof(card)),
+                ModelDiameter = modelDiameter,
                 Diameter = options.Diameter,
                 EstimateDiameter = options.EstimateDiameter,
+                DiameterEstimator = style is not null && card.SizeModel is { } size && options.EstimateDiameter && options.Diameter is null
+                    ? new StyleDiameterEstimator(style, size, modelDiameter, tileSize)
+                    : null,
                 TileSize = tileSize,
                 BatchSize = options.BatchSize ?? SegmentOptions.CellposeBatchSize,
                 FlipAugmentation = options.FlipAugmentation,

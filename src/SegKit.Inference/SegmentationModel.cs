@@ -12,13 +12,16 @@ namespace SegKit.Inference;
 /// </summary>
 public sealed class SegmentationModel : IDisposable
 {
-    private SegmentationModel(InferenceSession session, ModelCard card, string inputName, string outputName, string source)
+    private readonly Lazy<OnnxStyleNetwork?> _style;
+
+    private SegmentationModel(InferenceSession session, ModelCard card, string inputName, string outputName, string source, Func<OnnxStyleNetwork?> style)
     {
         Session = session;
         Card = card;
         InputName = inputName;
         OutputName = outputName;
         Source = source;
+        _style = new Lazy<OnnxStyleNetwork?>(style);
     }
 
     public InferenceSession Session { get; }
@@ -102,7 +105,16 @@ public sealed class SegmentationModel : IDisposable
             throw new ModelLoadException($"is a {card.Kind} model by its card, which needs {expected} output channels, but its output '{output.Name}' has {channels}", source);
         }
 
-        return new SegmentationModel(OnnxSessions.Open(bytes, source, device, intraOpThreads, logger), card, input.Name, output.Name, source);
+        OnnxValueInfo? style = card.Kind == SegmentationModelKind.Cellpose
+            ? info.Outputs.FirstOrDefault(o => o.Name == OnnxStyleNetwork.StyleOutputName && o.Shape is { Count: 2 } && o.Shape[1].Value is > 0)
+            : null;
+        Func<OnnxStyleNetwork?> styleNetwork = style is null ? () => null : () =>
+        {
+            // The encoder alone: ONNX Runtime would run the whole graph for one output of it.
+            byte[] encoder = OnnxWriter.ToBytes(OnnxSubgraph.Extract(OnnxReader.Read(bytes, source), [style.Name]));
+            return new OnnxStyleNetwork(OnnxSessions.Open(encoder, source, device, intraOpThreads, logger), (int)style.Shape![1].Value!.Value, input.Name);
+        };
+        return new SegmentationModel(OnnxSessions.Open(bytes, source, device, intraOpThreads, logger), card, input.Name, output.Name, source, styleNetwork);
     }
 
     /// <summary>
@@ -116,9 +128,23 @@ public sealed class SegmentationModel : IDisposable
     /// leaves null (see <see cref="ModelSegmenter"/>). The segmenter uses this model's session: dispose the model after it.
     /// </summary>
     public ModelSegmenter CreateSegmenter(SegmentOptions? options = null) =>
-        ModelSegmenter.Create(new OnnxTileNetwork(Session, OutputChannels, InputName, OutputName), Card, options);
+        ModelSegmenter.Create(new OnnxTileNetwork(Session, OutputChannels, InputName, OutputName), Card, options, Card.SizeModel is null ? null : StyleNetwork);
 
-    public void Dispose() => Session.Dispose();
+    /// <summary>
+    /// The network's encoder (its "style" output) as a session of its own, built on first use; null for a model without
+    /// a style output (a U-Net, a foreign network).
+    /// </summary>
+    public OnnxStyleNetwork? StyleNetwork => _style.Value;
+
+    public void Dispose()
+    {
+        if (_style.IsValueCreated)
+        {
+            _style.Value?.Dispose();
+        }
+
+        Session.Dispose();
+    }
 
     private static OnnxValueInfo CheckInput(OnnxModelInfo info, ModelCard card, string path)
     {

@@ -39,6 +39,20 @@ internal sealed class CardReader
             ? value
             : throw Fail($"model card '{key}' is '{_metadata[key]}', not an ISO 8601 date");
 
+    /// <summary>Comma-separated numbers.</summary>
+    public float[] Floats(string key)
+    {
+        string[] parts = Required(key).Split(',');
+        var values = new float[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || float.IsNaN(values[i]) || float.IsInfinity(values[i]))
+                throw Fail($"model card '{key}' item {i + 1} is '{parts[i]}', not a finite number");
+        }
+
+        return values;
+    }
+
     /// <summary>A list stored as a count under <paramref name="countKey"/> and one key per item.</summary>
     public IReadOnlyList<string> List(string countKey, string itemPrefix)
     {

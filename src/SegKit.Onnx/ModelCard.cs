@@ -32,6 +32,10 @@ public sealed record ModelCard
     private const string TrainingDateKey = "segkit.training.date";
     private const string MetricKeyPrefix = "segkit.metric.";
     private const string SegKitVersionKey = "segkit.version";
+    private const string SizeMeanKey = "segkit.size.style_mean";
+    private const string SizeCoefficientsKey = "segkit.size.coefficients";
+    private const string SizeOffsetKey = "segkit.size.mean_log_ratio";
+    private const string SizeSamplesKey = "segkit.size.samples";
 
     public SegmentationModelKind Kind { get; init; }
 
@@ -70,6 +74,9 @@ public sealed record ModelCard
 
     public string SegKitVersion { get; init; } = "";
 
+    /// <summary>Cellpose: estimates the objects' diameter from the network's style in one pass; null where none was fitted.</summary>
+    public SizeModelParameters? SizeModel { get; init; }
+
     /// <summary>The metadata_props entries for this card; checks the card first.</summary>
     public Dictionary<string, string> ToMetadata()
     {
@@ -104,6 +111,13 @@ public sealed record ModelCard
         foreach (var metric in ValidationMetrics.OrderBy(e => e.Key, StringComparer.Ordinal))
             m[MetricKeyPrefix + metric.Key] = Text(metric.Value);
         m[SegKitVersionKey] = SegKitVersion;
+        if (SizeModel is { } size)
+        {
+            m[SizeMeanKey] = string.Join(",", size.StyleMean.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+            m[SizeCoefficientsKey] = string.Join(",", size.Coefficients.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+            m[SizeOffsetKey] = size.MeanLogRatio.ToString("R", CultureInfo.InvariantCulture);
+            m[SizeSamplesKey] = Text(size.Samples);
+        }
         return m;
     }
 
@@ -147,6 +161,7 @@ public sealed record ModelCard
             TrainedAt = reader.Date(TrainingDateKey),
             ValidationMetrics = metrics,
             SegKitVersion = reader.Required(SegKitVersionKey),
+            SizeModel = metadata.ContainsKey(SizeMeanKey) ? ReadSizeModel(reader) : null,
         };
         var problem = card.Problem();
         if (problem is not null)
@@ -180,9 +195,26 @@ public sealed record ModelCard
         && TrainedAt.Offset == other.TrainedAt.Offset
         && ValidationMetrics.Count == other.ValidationMetrics.Count
         && ValidationMetrics.All(e => other.ValidationMetrics.TryGetValue(e.Key, out var v) && v.Equals(e.Value))
-        && SegKitVersion == other.SegKitVersion;
+        && SegKitVersion == other.SegKitVersion
+        && Equals(SizeModel, other.SizeModel);
 
     public override int GetHashCode() => (Kind, InputChannels.Count, TileSize, Halo, TrainingSteps, SegKitVersion).GetHashCode();
+
+    private static SizeModelParameters ReadSizeModel(CardReader reader)
+    {
+        float[] mean = reader.Floats(SizeMeanKey);
+        float[] coefficients = reader.Floats(SizeCoefficientsKey);
+        if (mean.Length != coefficients.Length)
+            throw reader.Fail($"model card '{SizeMeanKey}' has {mean.Length} values but '{SizeCoefficientsKey}' {coefficients.Length}");
+        try
+        {
+            return new SizeModelParameters(mean, coefficients, reader.Double(SizeOffsetKey), reader.Int(SizeSamplesKey));
+        }
+        catch (ArgumentException e)
+        {
+            throw reader.Fail($"model card size model is not valid: {e.Message}");
+        }
+    }
 
     private string? Problem()
     {

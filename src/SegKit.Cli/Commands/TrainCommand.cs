@@ -217,7 +217,7 @@ internal static class TrainCommand
     }
 
     /// <summary>Names from a list file: one per line, blank lines and # comments skipped.</summary>
-    private static HashSet<string> ReadNameList(string path)
+    internal static HashSet<string> ReadNameList(string path)
     {
         try
         {

@@ -7,7 +7,8 @@ using SegKit.Core.Transforms;
 namespace SegKit.Core.Pipelines;
 
 /// <summary>
-/// Cellpose's inference around any network: estimate the objects' diameter when asked, rescale the (normalised) input to
+/// Cellpose's inference around any network: estimate the objects' diameter when asked (in one cheap pass with a size
+/// model, else from the masks of a first pass), rescale the (normalised) input to
 /// the model's diameter, run overlapping tiles, blend them, follow the flows at that scale, and bring masks (nearest),
 /// flows and probability back to the image's size. The network is anything that maps [N, C, T, T] tiles to [N, 3, T, T] (dY, dX, cell-probability logit):
 /// ONNX Runtime for inference, TorchSharp during training.
@@ -27,6 +28,13 @@ public static class CellposePipeline
         if (settings.Diameter is double d && !(d > 0 && double.IsFinite(d)))
         {
             throw new ArgumentOutOfRangeException(nameof(settings), d, "Diameter must be a positive number of pixels (or null for no rescaling)");
+        }
+
+        if (settings.Diameter is null && settings.EstimateDiameter && settings.DiameterEstimator is { } estimator)
+        {
+            double? estimate = estimator.Estimate(input);
+            bool close = estimate is not double e || !(e > 0 && double.IsFinite(e)) || Math.Abs((e / settings.ModelDiameter) - 1) <= settings.EstimateTolerance;
+            return RunAtDiameter(input, network, settings with { Diameter = close ? null : estimate });
         }
 
         CellposeOutput output = RunAtDiameter(input, network, settings);

@@ -19,10 +19,20 @@ public sealed record CellposeSettings
     public double? Diameter { get; init; }
 
     /// <summary>
-    /// Without a <see cref="Diameter"/>: estimate it from a first pass at the model's scale (the median-area diameter of
-    /// its masks) and segment again at that scale. An image where the first pass finds nothing stays at the model's scale.
+    /// Without a <see cref="Diameter"/>: estimate it, with <see cref="DiameterEstimator"/> where there is one, else from a
+    /// first pass at the model's scale (the median-area diameter of its masks), and segment at that scale. An image whose
+    /// estimate fails stays at the model's scale.
     /// </summary>
     public bool EstimateDiameter { get; init; }
+
+    /// <summary>A one-pass estimate (the model's size model); null: estimate from the masks of a whole first pass.</summary>
+    public IDiameterEstimator? DiameterEstimator { get; init; }
+
+    /// <summary>
+    /// With a <see cref="DiameterEstimator"/>: an estimate within this relative distance of the model's diameter runs at
+    /// the model's scale (no resampling), as a fixed diameter that close changes the result little.
+    /// </summary>
+    public double EstimateTolerance { get; init; } = 0.1;
 
     public int TileSize { get; init; } = TilePlan.DefaultTileSize;
 

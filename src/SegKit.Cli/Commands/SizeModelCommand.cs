@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using SegKit.Core.Images;
+using SegKit.Imaging;
+using SegKit.Inference;
+using SegKit.Onnx;
+using SegKit.Training.Data;
+
+namespace SegKit.Cli.Commands;
+
+/// <summary>
+/// segkit size-model: fits Cellpose's size model (style vector to object diameter) for a Cellpose ONNX model on annotated
+/// folders and stores it in the model's card, so that estimating each image's diameter costs one encoder pass on a few
+/// windows instead of a whole segmentation pass.
+/// </summary>
+internal static class SizeModelCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var model = new Option<string>("--model") { Required = true, Description = "A SegKit Cellpose ONNX model (with a style output)." };
+        var train = new Option<string[]>("--train") { Required = true, AllowMultipleArgumentsPerToken = false, Description = "Annotated folder (images/ and masks/) to fit on; repeat for several." };
+        var exclude = new Option<string?>("--exclude") { Description = "A text file of image names never fitted on (a held-out split)." };
+        var val = new Option<string?>("--val") { Description = "Annotated folder to report the estimate's error on (and the two-pass estimate's, for comparison)." };
+        var output = new Option<string?>("--out", "-o") { Description = "The ONNX file to write (default: the model itself, replaced atomically)." };
+        var scales = new Option<int>("--scales") { DefaultValueFactory = _ => 4, Description = "Resampled copies per training image (random object diameters, 1/3 to 2x the model's)." };
+        var regularization = new Option<string>("--regularization") { DefaultValueFactory = _ => "1", Description = "Ridge penalty (Cellpose: 1); several, comma-separated, are each fitted and the one with the lowest --val error kept." };
+        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Random seed for the resampling." };
+        var command = new Command("size-model", "Fit a Cellpose model's size model (one-pass diameter estimate) and store it in its card.")
+        {
+            model, train, exclude, val, output, scales, regularization, seed,
+        };
+        command.SetAction(result =>
+        {
+            if (result.GetValue(scales) < 1)
+            {
+                throw new CliUsageException("--scales must be at least 1");
+            }
+
+            double[] penalties = [.. result.GetValue(regularization)!.Split(',').Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && double.IsFinite(v) ? v : throw new CliUsageException($"--regularization takes positive numbers, not '{p}'"))];
+            if (penalties.Length > 1 && result.GetValue(val) is null)
+            {
+                throw new CliUsageException("choosing among several --regularization values needs --val");
+            }
+
+            return Execute(console, result.GetValue(model)!, result.GetValue(train)!, result.GetValue(exclude), result.GetValue(val), result.GetValue(output), result.GetValue(scales), penalties, result.GetValue(seed));
+        });
+        return command;
+    }
+
+    private static int Execute(CliConsole console, string modelPath, string[] trainDirs, string? excludeFile, string? valDir, string? outPath, int scales, double[] penalties, int seed)
+    {
+        using var model = SegmentationModel.Load(modelPath);
+        if (model.Card.Kind != SegmentationModelKind.Cellpose || model.Card.Diameter is not double modelDiameter)
+        {
+            throw new CliUsageException($"{modelPath} is a {model.Card.Kind} model; a size model is for Cellpose models");
+        }
+
+        OnnxStyleNetwork style = model.StyleNetwork
+            ?? throw new CliUsageException($"{modelPath} has no '{OnnxStyleNetwork.StyleOutputName}' output [N, S] to fit a size model on (export it with this SegKit)");
+        var load = new DatasetLoadOptions
+        {
+            Channels = ModelChannels.Selection(model.Card),
+            InvertBrightBackground = model.Card.InvertBrightBackground,
+            Exclude = excludeFile is null ? null : TrainCommand.ReadNameList(excludeFile),
+            FlowCache = FlowCache.DefaultFolder,
+        };
+        var samples = new List<SizeModelFitter.Sample>();
+        foreach (string dir in trainDirs)
+        {
+            var set = SegmentationDataset.Load(dir, SegmentationModelKind.Cellpose, load);
+            samples.AddRange(set.Items.Select(i => new SizeModelFitter.Sample(i.Image, i.Diameter ?? double.NaN)));
+            console.Error.WriteLine($"loaded {set.Count} image(s) from {dir}");
+        }
+
+        int tileSize = model.Card.TileSize;
+        var clock = Stopwatch.StartNew();
+        var fitter = new SizeModelFitter(style, modelDiameter, tileSize) { ScalesPerImage = scales };
+        var progress = new ProgressCallback<int>(n =>
+        {
+            if (n % 100 == 0 || n == samples.Count)
+            {
+                console.Error.WriteLine($"styles of {n}/{samples.Count} images ({clock.Elapsed.TotalSeconds:0} s)");
+            }
+        });
+        var (styles, targets) = fitter.CollectStyles(samples, seed, progress);
+        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"styles of {styles.Count} resampled images in {clock.Elapsed.TotalSeconds:0} s"));
+        ModelCard? card = null;
+        double bestError = double.PositiveInfinity;
+        foreach (double penalty in penalties)
+        {
+            SizeModelParameters size = SizeModelFitter.Solve(styles, targets, penalty);
+            var errors = styles.Select((s, i) => Math.Abs(Math.Exp(Math.Log(size.Estimate(s, 1)) - targets[i]) - 1)).ToList();
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"penalty {penalty:G3}: median relative error on the fitted images {Median(errors):0.000}"));
+            var candidate = model.Card with { SizeModel = size };
+            double error = valDir is null ? 0 : Report(console, model, candidate, style, valDir);
+            if (card is null || error < bestError)
+            {
+                (card, bestError) = (candidate, error);
+            }
+        }
+
+        OnnxModel onnx = OnnxReader.ReadFile(modelPath);
+        foreach (var (key, value) in card!.ToMetadata())
+        {
+            onnx.Metadata[key] = value;
+        }
+
+        string target = outPath ?? modelPath;
+        OnnxWriter.WriteFile(target, onnx);
+        console.Out.WriteLine($"wrote {target} with the size model in its card");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Per-image estimates on a validation folder: the size model's and the two-pass (masks of a first pass) one.</summary>
+    private static double Report(CliConsole console, SegmentationModel model, ModelCard card, OnnxStyleNetwork style, string valDir)
+    {
+        var estimator = new StyleDiameterEstimator(style, card.SizeModel!, card.Diameter!.Value, card.TileSize);
+        var firstPass = model.CreateSegmenter(new SegmentOptions { EstimateDiameter = false });
+        ChannelSelection channels = ModelChannels.Selection(card);
+        var styleErrors = new List<double>();
+        var maskErrors = new List<double>();
+        console.Out.WriteLine("image  true  size-model  first-pass-masks (diameters in px)");
+        foreach (string imagePath in ImageFile.ListImages(Path.Combine(valDir, "images")))
+        {
+            string name = Path.GetFileNameWithoutExtension(imagePath);
+            string? maskPath = ImageFile.ListImages(Path.Combine(valDir, "masks")).FirstOrDefault(m => Path.GetFileNameWithoutExtension(m) == name);
+            if (maskPath is null || LabelImageFile.Read(maskPath).MedianDiameter() is not double truth)
+            {
+                continue;
+            }
+
+            Image raw = ImageFile.Read(imagePath);
+            double? byStyle = estimator.Estimate(SegmentationDataset.Prepare(raw, SegmentationModelKind.Cellpose, channels, card.InvertBrightBackground));
+            double? byMasks = firstPass.Segment(raw, imagePath).Labels.MedianDiameter();
+            if (byStyle is double s)
+            {
+                styleErrors.Add(Math.Abs(s - truth) / truth);
+            }
+
+            if (byMasks is double m)
+            {
+                maskErrors.Add(Math.Abs(m - truth) / truth);
+            }
+
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}  {truth:0.0}  {byStyle:0.0}  {byMasks:0.0}"));
+        }
+
+        double error = Median(styleErrors);
+        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{valDir}: median relative error of the diameter estimate {error:0.000} (size model), {Median(maskErrors):0.000} (masks of a first pass)"));
+        return error;
+    }
+
+    private static double Median(List<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        values.Sort();
+        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
+    }
+}

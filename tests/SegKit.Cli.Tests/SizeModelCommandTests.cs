@@ -1,0 +1,41 @@
+using SegKit.Onnx;
+
+namespace SegKit.Cli.Tests;
+
+public class SizeModelCommandTests
+{
+    private static string SampleFolder => Path.Combine(Repo.Root, "models", "samples");
+
+    [Fact]
+    public void Fits_stores_the_size_model_in_the_card_and_reports_the_validation_error()
+    {
+        string output = Path.Combine(Repo.NewTempDir(), "sized.onnx");
+        byte[] shipped = File.ReadAllBytes(Path.Combine(Repo.Root, "models", "nuclei.onnx"));
+        var run = CliRun.Of("size-model", "--model", Path.Combine(Repo.Root, "models", "nuclei.onnx"), "--train", SampleFolder, "--val", SampleFolder,
+            "--scales", "3", "--regularization", "1,0.001", "--out", output);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("styles of 6 resampled images", run.Out);
+        Assert.Contains("penalty 0.001", run.Out);
+        Assert.Contains("median relative error of the diameter estimate", run.Out);
+        SizeModelParameters size = ModelCard.ReadFile(output).SizeModel!;
+        Assert.Equal((128, 6), (size.Coefficients.Count, size.Samples));
+
+        // --out leaves the given model untouched; the fitted one segments.
+        Assert.Equal(shipped, File.ReadAllBytes(Path.Combine(Repo.Root, "models", "nuclei.onnx")));
+        var segment = CliRun.Of("segment", Path.Combine(SampleFolder, "images", "dsb_4be73d68.png"), "--model", output, "--out", Repo.NewTempDir());
+        Assert.True(segment.ExitCode == 0, segment.ToString());
+    }
+
+    [Fact]
+    public void A_unet_or_a_bad_penalty_is_a_usage_error()
+    {
+        var unet = CliRun.Of("size-model", "--model", Path.Combine(Repo.Root, "models", "membranes.onnx"), "--train", SampleFolder);
+        Assert.Equal(2, unet.ExitCode);
+        Assert.Contains("Cellpose", unet.Error);
+
+        var penalty = CliRun.Of("size-model", "--model", Path.Combine(Repo.Root, "models", "nuclei.onnx"), "--train", SampleFolder, "--regularization", "0");
+        Assert.Equal(2, penalty.ExitCode);
+        Assert.Contains("--regularization", penalty.Error);
+        Assert.Equal(2, CliRun.Of("size-model", "--model", Path.Combine(Repo.Root, "models", "nuclei.onnx"), "--train", SampleFolder, "--regularization", "1,0.1").ExitCode);
+    }
+}

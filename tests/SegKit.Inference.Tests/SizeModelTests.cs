@@ -1,0 +1,130 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using SegKit.Core.Images;
+using SegKit.Core.Pipelines;
+using SegKit.Core.Transforms;
+using SegKit.Imaging;
+using SegKit.Onnx;
+using SegKit.Testing;
+
+namespace SegKit.Inference.Tests;
+
+/// <summary>The one-pass diameter estimate: the encoder subgraph, the ridge fit, and the pipeline's use of it.</summary>
+public class SizeModelTests
+{
+    private static string Nuclei => Path.Combine(RepositoryLayout.Root, "models", "nuclei.onnx");
+
+    private static string SampleImage => Path.Combine(RepositoryLayout.Root, "models", "samples", "images", "dsb_4be73d68.png");
+
+    [Fact]
+    public void The_encoder_subgraph_gives_the_full_networks_style_with_fewer_nodes()
+    {
+        OnnxModel full = OnnxReader.ReadFile(Nuclei);
+        OnnxModel encoder = OnnxSubgraph.Extract(full, [OnnxStyleNetwork.StyleOutputName]);
+        Assert.True(encoder.Graph.Nodes.Count < 0.6 * full.Graph.Nodes.Count, $"{encoder.Graph.Nodes.Count} of {full.Graph.Nodes.Count} nodes kept");
+        Assert.True(encoder.Graph.Initializers.Count < full.Graph.Initializers.Count);
+        Assert.Equal([OnnxStyleNetwork.StyleOutputName], encoder.Graph.Outputs.Select(o => o.Name));
+
+        var random = new Random(4);
+        float[] tile = [.. Enumerable.Range(0, 2 * 96 * 96).Select(_ => (float)random.NextDouble())];
+        using var fullSession = new InferenceSession(OnnxWriter.ToBytes(full));
+        using var input = fullSession.Run([NamedOnnxValue.CreateFromTensor(fullSession.InputMetadata.Keys.First(), new DenseTensor<float>(tile, [1, 2, 96, 96]))], [OnnxStyleNetwork.StyleOutputName]);
+        float[] expected = [.. input[0].AsTensor<float>()];
+        using var style = new OnnxStyleNetwork(new InferenceSession(OnnxWriter.ToBytes(encoder)), expected.Length);
+        float[] actual = style.Run(tile, 1, 2, 96);
+        Assert.Equal(expected.Length, actual.Length);
+        Assert.All(expected.Zip(actual), p => Assert.Equal(p.First, p.Second, 5));
+        Assert.Throws<ArgumentException>(() => OnnxSubgraph.Extract(full, ["no-such-value"]));
+    }
+
+    [Fact]
+    public void The_ridge_fit_recovers_a_linear_relation()
+    {
+        var random = new Random(7);
+        float[] weights = [.. Enumerable.Range(0, 8).Select(_ => (float)(random.NextDouble() - 0.5))];
+        var styles = new List<float[]>();
+        var targets = new List<double>();
+        for (int i = 0; i < 400; i++)
+        {
+            float[] s = [.. Enumerable.Range(0, 8).Select(_ => (float)random.NextDouble())];
+            styles.Add(s);
+            targets.Add(0.3 + s.Zip(weights).Sum(p => (double)p.First * p.Second));
+        }
+
+        SizeModelParameters fit = SizeModelFitter.Solve(styles, targets, 1e-6);
+        Assert.All(fit.Coefficients.Zip(weights), p => Assert.Equal(p.Second, p.First, 3));
+        Assert.Equal(30 * Math.Exp(targets[5]), fit.Estimate(styles[5], 30), 3);
+        Assert.Equal(400, fit.Samples);
+
+        // The penalty shrinks the coefficients toward zero, as a ridge should.
+        SizeModelParameters shrunk = SizeModelFitter.Solve(styles, targets, 100);
+        Assert.True(shrunk.Coefficients.Sum(c => c * c) < 0.5 * fit.Coefficients.Sum(c => c * c));
+    }
+
+    [Fact]
+    public void The_fitted_size_model_follows_the_objects_scale_on_a_real_image()
+    {
+        using var model = SegmentationModel.Load(Nuclei);
+        OnnxStyleNetwork style = model.StyleNetwork!;
+        double modelDiameter = model.Card.Diameter!.Value;
+        Image raw = ImageFile.Read(SampleImage);
+        Image input = Normalization.Normalize99(raw.SelectChannels(ModelChannels.Selection(model.Card)));
+        double truth = LabelImageFile.Read(SampleImage.Replace("images", "masks", StringComparison.Ordinal)).MedianDiameter()!.Value;
+
+        // Fitted on the sample image alone at many scales, the model must place a new scale of it between its neighbours.
+        var fitter = new SizeModelFitter(style, modelDiameter, model.Card.TileSize) { ScalesPerImage = 24 };
+        SizeModelParameters size = fitter.Fit([new SizeModelFitter.Sample(input, truth)], seed: 1);
+        var estimator = new StyleDiameterEstimator(style, size, modelDiameter, model.Card.TileSize);
+        double small = estimator.Estimate(Resampling.Bilinear(input, input.Height * 3 / 4, input.Width * 3 / 4))!.Value;
+        double large = estimator.Estimate(Resampling.Bilinear(input, input.Height * 3 / 2, input.Width * 3 / 2))!.Value;
+        Assert.True(large > 1.4 * small, $"estimates {small:0.0} px at 3/4 and {large:0.0} px at 3/2 of a {truth:0.0} px image");
+    }
+
+    [Fact]
+    public void With_a_size_model_the_pipeline_runs_once_at_the_estimate_or_at_the_models_scale_when_close()
+    {
+        using var model = SegmentationModel.Load(Nuclei);
+        double modelDiameter = model.Card.Diameter!.Value;
+        Image raw = ImageFile.Read(SampleImage);
+        int[] At(double? diameter) => model.CreateSegmenter(new SegmentOptions { Diameter = diameter, EstimateDiameter = false }).Segment(raw).Labels.Buffer;
+        int[] Estimated(double estimate)
+        {
+            var options = model.CreateSegmenter().CellposeOptions! with { DiameterEstimator = new FixedEstimate(estimate) };
+            return new CellposeSegmenter(new OnnxTileNetwork(model.Session, 3), options).Segment(raw).Labels.Buffer;
+        }
+
+        Assert.Equal(At(14), Estimated(14));
+        Assert.Equal(At(null), Estimated(modelDiameter * 1.05)); // within the 10% tolerance: no resampling
+        Assert.NotEqual(At(null), At(14));
+    }
+
+    [Fact]
+    public void The_segmenter_uses_the_cards_size_model_only_when_estimating()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("segkit-size-").FullName, "sized.onnx");
+        OnnxModel onnx = OnnxReader.ReadFile(Nuclei);
+        ModelCard card = ModelCard.FromMetadata(onnx.Metadata)! with { SizeModel = new SizeModelParameters(new float[128], new float[128], Math.Log(0.5), 1) };
+        foreach (var (key, value) in card.ToMetadata())
+        {
+            onnx.Metadata[key] = value;
+        }
+
+        OnnxWriter.WriteFile(path, onnx);
+        using var model = SegmentationModel.Load(path);
+        Assert.IsType<StyleDiameterEstimator>(model.CreateSegmenter().CellposeOptions!.DiameterEstimator);
+        Assert.Null(model.CreateSegmenter(new SegmentOptions { Diameter = 20 }).CellposeOptions!.DiameterEstimator);
+        Assert.Null(model.CreateSegmenter(new SegmentOptions { EstimateDiameter = false }).CellposeOptions!.DiameterEstimator);
+
+        // A zero regression says half the model's diameter for any image.
+        double estimate = model.CreateSegmenter().CellposeOptions!.DiameterEstimator!.Estimate(new Image(2, 64, 80))!.Value;
+        Assert.Equal(card.Diameter!.Value / 2, estimate, 6);
+
+        using var plain = SegmentationModel.Load(Nuclei);
+        Assert.Null(plain.CreateSegmenter().CellposeOptions!.DiameterEstimator); // no size model: the two-pass estimate
+    }
+
+    private sealed class FixedEstimate(double diameter) : IDiameterEstimator
+    {
+        public double? Estimate(Image input) => diameter;
+    }
+}

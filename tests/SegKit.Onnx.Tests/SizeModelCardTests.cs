@@ -1,0 +1,44 @@
+namespace SegKit.Onnx.Tests;
+
+public sealed class SizeModelCardTests
+{
+    private static readonly SizeModelParameters Size = new([0.1f, -0.25f, 1e-7f], [3.5f, -0.125f, 0.3333333f], -0.4054651081081644, 120);
+
+    [Fact]
+    public void The_size_model_round_trips_exactly_and_is_absent_by_default()
+    {
+        var plain = SampleModels.CellposeCard();
+        Assert.DoesNotContain(plain.ToMetadata().Keys, k => k.StartsWith("segkit.size.", StringComparison.Ordinal));
+        Assert.Null(ModelCard.FromMetadata(plain.ToMetadata())!.SizeModel);
+
+        var sized = plain with { SizeModel = Size };
+        var read = ModelCard.FromMetadata(sized.ToMetadata())!;
+        Assert.Equal(sized, read);
+        Assert.NotEqual(plain, read);
+        Assert.Equal(Size.Coefficients, read.SizeModel!.Coefficients);
+        Assert.Equal(Size.MeanLogRatio, read.SizeModel.MeanLogRatio);
+    }
+
+    [Fact]
+    public void The_estimate_is_the_regression_on_the_centred_style()
+    {
+        // log(d / 30) = 3.5 * 0.2 + (-0.125) * (-0.25) + 0.3333333 * 0 - 0.405...
+        double expected = 30 * Math.Exp((3.5 * 0.2f) + (-0.125 * -0.25) - 0.4054651081081644);
+        Assert.Equal(expected, Size.Estimate([0.3f, -0.5f, 1e-7f], 30), 4);
+        Assert.Throws<ArgumentException>(() => Size.Estimate([0.3f], 30));
+    }
+
+    [Theory]
+    [InlineData("segkit.size.coefficients", "1,abc,3", "item 2 is 'abc'")]
+    [InlineData("segkit.size.coefficients", "1,2", "has 3 values but 'segkit.size.coefficients' 2")]
+    [InlineData("segkit.size.style_mean", "1,NaN,2", "not a finite number")]
+    [InlineData("segkit.size.mean_log_ratio", "x", "not a number")]
+    public void A_damaged_size_model_names_the_key_and_the_file(string key, string value, string message)
+    {
+        var metadata = (SampleModels.CellposeCard() with { SizeModel = Size }).ToMetadata();
+        metadata[key] = value;
+        var e = Assert.Throws<OnnxFormatException>(() => ModelCard.FromMetadata(metadata, "nuclei.onnx"));
+        Assert.Contains("nuclei.onnx", e.Message);
+        Assert.Contains(message, e.Message);
+    }
+}
