@@ -13,6 +13,18 @@ segkit=(dotnet src/SegKit.Cli/bin/Release/net10.0/linux-x64/segkit.dll)
 runs=${1:-$HOME/segkit-runs}
 data=../shared/data
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
+# The size model (one-pass diameter estimate) is fitted after every export, on the piece-2 training images; the
+# ridge penalty is chosen on val. PIECE=size runs this step alone on the committed model.
+fit_size() {
+  "${segkit[@]}" size-model --model models/nuclei.onnx \
+    --train $data/nuclei-dsb2018/train --train $data/nuclei-dsb2018-stage1-train --train $data/nuclei-bbbc039 \
+    --exclude models/splits/nuclei-dsb2018-stage1-holdout.txt --val $data/nuclei-dsb2018/val \
+    --regularization 1,0.1,0.01,0.001,0.0001 --scales 4 --seed 0
+}
+if [ "${PIECE:-2}" = size ]; then
+  fit_size
+  exit 0
+fi
 common=(--kind cellpose --widths 16,32,64,128 --batch-size 8 --patch-size 224 --model-diameter 30 --channels 0,0 --auto-invert)
 
 if [ "${PIECE:-2}" = 1 ]; then
@@ -20,6 +32,7 @@ if [ "${PIECE:-2}" = 1 ]; then
     --out "$runs/nuclei-piece1" --epochs 400 --learning-rate 0.005 --validate-every 20 --seed 0 --resume
   "${segkit[@]}" export "$runs/nuclei-piece1/best.ckpt" --out models/nuclei.onnx \
     --training-data "nuclei-dsb2018/train (36 images, BBBC038v1 stage-1 test solution, CC0); selected on nuclei-dsb2018/val"
+  fit_size
   exit 0
 fi
 
@@ -30,3 +43,4 @@ nice -n 19 "${segkit[@]}" train "${common[@]}" \
   --init models/nuclei.onnx --resume
 "${segkit[@]}" export "$runs/nuclei-s4/best.ckpt" --out models/nuclei.onnx \
   --training-data "piece 1: nuclei-dsb2018/train (36 images); piece 2: + nuclei-dsb2018-stage1-train (601 of 661, 60 held out) and nuclei-bbbc039 (100), all CC0 (BBBC038v1, BBBC039v1); selected on nuclei-dsb2018/val"
+fit_size
