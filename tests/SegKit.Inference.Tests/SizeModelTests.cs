@@ -119,7 +119,15 @@ public class SizeModelTests
         double estimate = model.CreateSegmenter().CellposeOptions!.DiameterEstimator!.Estimate(new Image(2, 64, 80))!.Value;
         Assert.Equal(card.Diameter!.Value / 2, estimate, 6);
 
-        using var plain = SegmentationModel.Load(Nuclei);
+        foreach (string key in onnx.Metadata.Keys.Where(k => k.StartsWith("segkit.size.", StringComparison.Ordinal)).ToList())
+        {
+            onnx.Metadata.Remove(key);
+        }
+
+        string plainPath = Path.Combine(Path.GetDirectoryName(path)!, "plain.onnx");
+        OnnxWriter.WriteFile(plainPath, onnx);
+        using var plain = SegmentationModel.Load(plainPath);
+        Assert.Null(plain.Card.SizeModel);
         Assert.Null(plain.CreateSegmenter().CellposeOptions!.DiameterEstimator); // no size model: the two-pass estimate
     }
 
