@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using SegKit.Cli.Commands;
 using SegKit.Core;
+using SegKit.Imaging;
 
 namespace SegKit.Cli;
 
@@ -11,10 +13,9 @@ internal static class SegKitCommand
 
     public static int Run(string[] args, CliConsole console)
     {
-        // OpenCV reports decoding problems on stderr as well as to us; SegKit turns them into one-line errors that
-        // name the file, so OpenCV's own lines would only repeat them.
-        OpenCvSharp.Cv2.SetLogLevel(OpenCvSharp.LogLevel.SILENT);
         var root = new RootCommand("SegKit: segmentation of microscopy images (Cellpose- and U-Net-style) in .NET.");
+        VersionOption version = root.Options.OfType<VersionOption>().Single();
+        version.Action = new VersionAction(console);
         root.Subcommands.Add(SegmentCommand.Create(console));
         root.Subcommands.Add(EvalCommand.Create(console));
         root.Subcommands.Add(FlowsCommand.Create(console));
@@ -38,6 +39,17 @@ internal static class SegKitCommand
 
         try
         {
+            // --help and --version need no native library; every command may read or write an image.
+            if (parsed.Action is not (HelpAction or VersionAction))
+            {
+                // On a machine without GTK 3 this is where the user learns which package to install.
+                OpenCvRuntime.EnsureAvailable();
+
+                // OpenCV reports decoding problems on stderr as well as to us; SegKit turns them into one-line errors
+                // that name the file, so OpenCV's own lines would only repeat them.
+                OpenCvSharp.Cv2.SetLogLevel(OpenCvSharp.LogLevel.SILENT);
+            }
+
             return parsed.Invoke(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (CliUsageException e)

@@ -3,12 +3,10 @@ using SegKit.Core.IO;
 
 namespace SegKit.Benchmarks;
 
-/// <summary>Finds the Cellpose v3 fixtures (real DSB2018 label images and images) beside the repository.</summary>
+/// <summary>The Cellpose v3 fixtures (real DSB2018 label images and images) kept in tests/fixtures.</summary>
 internal static class BenchmarkFixtures
 {
-    public static string Directory => SegKit.Testing.RepositoryLayout.Fixtures;
-
-    public static NpyArray Load(string name) => NpyFile.Read(Path.Combine(Directory, name));
+    public static NpyArray Load(string name) => SegKit.Testing.CellposeFixtures.Npy(name);
 
     /// <summary>A real fluorescence nuclei image (DSB2018 4be73d68, 256 x 256) repeated to fill size x size.</summary>
     public static Image TiledNuclei(int size)

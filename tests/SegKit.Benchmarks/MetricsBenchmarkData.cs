@@ -15,8 +15,7 @@ internal static class MetricsBenchmarkData
     /// <summary>A truth label image of <paramref name="size"/> x <paramref name="size"/> with about <paramref name="targetObjects"/> objects.</summary>
     public static LabelImage TiledTruth(int size, int targetObjects)
     {
-        string fixtures = BenchmarkFixtures.Directory;
-        var tiles = DsbCases.Select(c => Load(Path.Combine(fixtures, $"{c}.labels.npy"))).ToArray();
+        var tiles = DsbCases.Select(c => Load($"{c}.labels.npy")).ToArray();
         int tile = tiles[0].Height;
         int perSide = (size + tile - 1) / tile;
         var data = new int[size * size];
@@ -106,9 +105,9 @@ internal static class MetricsBenchmarkData
         return new LabelImage(h, w, result);
     }
 
-    private static LabelImage Load(string path)
+    private static LabelImage Load(string name)
     {
-        NpyArray a = NpyFile.Read(path);
+        NpyArray a = BenchmarkFixtures.Load(name);
         return new LabelImage(a.Shape[0], a.Shape[1], a.ToInt32());
     }
 }

@@ -17,7 +17,9 @@ public sealed class PackedFeed : IDisposable
         Root = Directory.CreateTempSubdirectory("segkit-build-tests-").FullName;
         Feed = Path.Combine(Root, "feed");
         var clock = Stopwatch.StartNew();
-        var (exit, output) = DotNet.Run(RepositoryLayout.Root, "pack", "msbuild/SegKit.Build/SegKit.Build.csproj", "--nologo", "-c", "Release",
+        // --no-build: packs the Release build the test run already made. Building here with another Version would
+        // rebuild the libraries' shared bin folders mid-run, under the other tests (the segkit tool test packs them).
+        var (exit, output) = DotNet.Run(RepositoryLayout.Root, "pack", "msbuild/SegKit.Build/SegKit.Build.csproj", "--nologo", "-c", "Release", "--no-build",
             "-p:SegKitPackAll=true", $"-p:Version={Version}", "-o", Feed, "-nodeReuse:false");
         if (exit != 0)
         {

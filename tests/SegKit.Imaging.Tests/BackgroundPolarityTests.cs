@@ -1,16 +1,13 @@
 using SegKit.Core.Images;
 using SegKit.Core.Transforms;
+using SegKit.Testing;
 
 namespace SegKit.Imaging.Tests;
 
 /// <summary>The bright-background decision on real stained tissue that fills the frame, and on fluorescence.</summary>
 public class BackgroundPolarityTests
 {
-    private static string Stage1(string prefix)
-    {
-        string folder = Path.Combine(TestData.DataDir, "nuclei-dsb2018-stage1-train", "images");
-        return Directory.GetFiles(folder, prefix + "*.png").Single();
-    }
+    private static string Stage1(string prefix) => Directory.GetFiles(TestData.Stage1TrainImages, prefix + "*.png").Single();
 
     private static IEnumerable<Image> Windows(Image image, int size, int step)
     {
@@ -43,20 +40,18 @@ public class BackgroundPolarityTests
         Assert.True(medianSaysDark * 2 > windows, $"{name}: the median rule failed on {medianSaysDark} of {windows} windows");
     }
 
+    [SharedDataFact]
+    [Trait("Category", RepositoryLayout.SharedDataCategory)]
+    public void Grey_images_of_the_validation_set_keep_the_median_rule()
+    {
+        Assert.Equal(9, AssertGreyKeepsTheMedianRule(Path.Combine(RepositoryLayout.Data, "nuclei-dsb2018", "val", "images")));
+    }
+
     [Fact]
     public void Fluorescence_keeps_its_dark_background_in_grey_and_in_colour()
     {
-        foreach (string path in Directory.GetFiles(Path.Combine(TestData.DataDir, "nuclei-dsb2018", "val", "images")))
-        {
-            Image image = ImageFile.Read(path);
-            Image normalized = Normalization.Normalize99(image.SelectChannels(ChannelSelection.Gray));
-            bool stained = BackgroundPolarity.IsStainedColour(image, out _);
-            if (!stained)
-            {
-                // Grey fluorescence (three equal channels): the median decides, as before.
-                Assert.Equal(BackgroundPolarity.IsBright(normalized), BackgroundPolarity.IsBright(normalized, image));
-            }
-        }
+        // The DSB images in the repository: one RGBA and one RGB, both grey fluorescence.
+        Assert.Equal(2, AssertGreyKeepsTheMedianRule(TestData.DsbTrainImages));
 
         // A grey fluorescence image shown in blue only (how some viewers save a DAPI channel) is colour, but dark.
         Image grey = ImageFile.Read(TestData.DsbImage(TestData.Dsb0ed3555a)).SelectChannels(ChannelSelection.Gray);
@@ -75,5 +70,24 @@ public class BackgroundPolarityTests
         float before = normalized.Plane(0)[17];
         Assert.True(Normalization.InvertIfBrightBackground(normalized, image));
         Assert.Equal(1f - before, normalized.Plane(0)[17]);
+    }
+
+    private static int AssertGreyKeepsTheMedianRule(string folder)
+    {
+        int images = 0;
+        foreach (string path in Directory.GetFiles(folder))
+        {
+            images++;
+            Image image = ImageFile.Read(path);
+            Image normalized = Normalization.Normalize99(image.SelectChannels(ChannelSelection.Gray));
+            bool stained = BackgroundPolarity.IsStainedColour(image, out _);
+            if (!stained)
+            {
+                // Grey fluorescence (three equal channels): the median decides, as before.
+                Assert.Equal(BackgroundPolarity.IsBright(normalized), BackgroundPolarity.IsBright(normalized, image));
+            }
+        }
+
+        return images;
     }
 }

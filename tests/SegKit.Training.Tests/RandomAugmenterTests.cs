@@ -9,9 +9,8 @@ public class RandomAugmenterTests
 {
     private static TrainingSample RealSample()
     {
-        string fixtures = SegKit.Testing.RepositoryLayout.Fixtures;
-        var labelsArray = NpyFile.Read(Path.Combine(fixtures, "dsb_4be73d68.labels.npy"));
-        var imageArray = NpyFile.Read(Path.Combine(fixtures, "norm_4be73d68.input.npy"));
+        var labelsArray = SegKit.Testing.CellposeFixtures.Npy("dsb_4be73d68.labels.npy");
+        var imageArray = SegKit.Testing.CellposeFixtures.Npy("norm_4be73d68.input.npy");
         var labels = new LabelImage(256, 256, labelsArray.ToInt32());
         var image = new Image(1, 256, 256, imageArray.ToSingle());
         return new TrainingSample(image, labels, MaskFlows.Compute(labels));

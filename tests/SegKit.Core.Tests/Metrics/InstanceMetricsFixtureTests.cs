@@ -71,7 +71,7 @@ public class InstanceMetricsFixtureTests
 
     private static JsonElement Manifest() => ManifestCache.Value.RootElement;
 
-    private static readonly Lazy<JsonDocument> ManifestCache = new(() => JsonDocument.Parse(File.ReadAllText(TestData.Fixture("manifest.json"))));
+    private static readonly Lazy<JsonDocument> ManifestCache = new(() => JsonDocument.Parse(File.ReadAllText(TestData.ManifestPath)));
 
     private static double[] Doubles(JsonElement array) => array.EnumerateArray().Select(e => e.GetDouble()).ToArray();
 
