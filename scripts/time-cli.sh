@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Times whole segkit processes, as a user runs them (issue 13): flows and masks at 512/1024/2048 and segment on one
 # 512 x 512 image with the shipped nuclei model; best of N runs each, wall time and peak resident memory.
-# Usage: scripts/time-cli.sh [RUNS]  (after scripts/setup.sh; pause any training first: timings share the CPU)
+# Usage: scripts/time-cli.sh [RUNS]  (after scripts/setup.sh; pause any training first: timings share the CPU).
+# SEGKIT_DLL=path/segkit.dll times another build, e.g. a ReadyToRun publish.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
-segkit=(dotnet src/SegKit.Cli/bin/Release/net10.0/linux-x64/segkit.dll)
+segkit=(dotnet "${SEGKIT_DLL:-src/SegKit.Cli/bin/Release/net10.0/linux-x64/segkit.dll}")
 inputs=${SEGKIT_TIME_INPUTS:-out/time-cli/inputs}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
