@@ -4,8 +4,8 @@ using SegKit.Onnx;
 
 namespace SegKit.ML.Transforms;
 
-/// <summary>An opened model: its session, tile network, card, and the device it really runs on.</summary>
-internal sealed class LoadedNetwork(InferenceSession session, OnnxTileNetwork network, ModelCard card, string path, ExecutionDevice device)
+/// <summary>An opened model: its session, tile network, card, the device it really runs on, and its size model's encoder.</summary>
+internal sealed class LoadedNetwork(InferenceSession session, OnnxTileNetwork network, ModelCard card, string path, ExecutionDevice device, OnnxStyleNetwork? style)
 {
     public InferenceSession Session { get; } = session;
 
@@ -16,6 +16,9 @@ internal sealed class LoadedNetwork(InferenceSession session, OnnxTileNetwork ne
     public string Path { get; } = path;
 
     public ExecutionDevice Device { get; } = device;
+
+    /// <summary>The encoder for the card's size model (one-pass diameter estimate); null without one.</summary>
+    public OnnxStyleNetwork? Style { get; } = style;
 
     /// <summary>The tiles must be what the card says the network takes.</summary>
     public void CheckTiles(TileGrid grid)

@@ -45,12 +45,14 @@ internal static class NetworkCache
         InferenceSession session = model.Session;
         if (device == ExecutionDevice.Cuda)
         {
-            // SegmentationModel checked the file; the session that runs it is opened on the chosen GPU.
-            model.Dispose();
+            // SegmentationModel checked the file; the session that runs it is opened on the chosen GPU. The model stays
+            // open only for its size model's encoder, which runs one window per image on the CPU.
             session = OpenCuda(path, settings.GpuDeviceId!.Value);
         }
 
-        return new LoadedNetwork(session, new OnnxTileNetwork(session, model.OutputChannels, model.InputName, model.OutputName), model.Card, path, device);
+        // The one-pass diameter estimate, as segkit segment runs it, when the card has a size model.
+        OnnxStyleNetwork? style = model.Card.SizeModel is null ? null : model.StyleNetwork;
+        return new LoadedNetwork(session, new OnnxTileNetwork(session, model.OutputChannels, model.InputName, model.OutputName), model.Card, path, device, style);
     }
 
     private static void CheckCard(ModelCard card, int outputChannels, NetworkSettings settings, string path)

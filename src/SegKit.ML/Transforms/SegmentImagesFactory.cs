@@ -27,7 +27,7 @@ public sealed class SegmentImagesFactory : CustomMappingFactory<SegmentInputRow,
         }
 
         LoadedNetwork network = NetworkCache.Get(settings.Network);
-        var segmenter = ModelSegmenter.Create(network.Network, network.Card, settings.Options);
+        var segmenter = ModelSegmenter.Create(network.Network, network.Card, settings.Options, network.Style);
         var image = new Image(input.Channels, input.Height, input.Width, input.Image);
         output.Set(segmenter.Segment(image).Labels);
     }
