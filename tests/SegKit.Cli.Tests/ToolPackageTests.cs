@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using SegKit.Core.Images;
 using SegKit.Imaging;
+using SegKit.Testing;
 
 namespace SegKit.Cli.Tests;
 

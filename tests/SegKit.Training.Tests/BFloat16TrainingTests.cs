@@ -13,19 +13,7 @@ public class BFloat16TrainingTests
 {
     public BFloat16TrainingTests() => TorchRuntime.EnsureLoaded();
 
-    private static TrainerOptions TinyCellpose(TrainingPrecision precision) => new()
-    {
-        Kind = SegmentationModelKind.Cellpose,
-        Cellpose = new CellposeNetOptions { Widths = [8, 16, 32, 64] },
-        Epochs = 30,
-        BatchSize = 4,
-        PatchSize = 64,
-        LearningRate = 0.01,
-        ValidateEvery = 1000,
-        ModelDiameter = 13,
-        Seed = 3,
-        Precision = precision,
-    };
+    private static TrainerOptions TinyCellpose(TrainingPrecision precision) => TrainerTests.TinyCellpose(30) with { Precision = precision };
 
     [Fact]
     public void Bf16_steps_follow_the_fp32_loss_curve_and_checkpoints_stay_fp32()
@@ -103,17 +91,7 @@ public class BFloat16TrainingTests
     {
         string data = SyntheticData.Write(images: 4, size: 64, seed: 5);
         var set = SegmentationDataset.Load(data, SegmentationModelKind.UNet);
-        var options = new TrainerOptions
-        {
-            Kind = SegmentationModelKind.UNet,
-            UNet = UNetOptions.Modern with { BaseWidth = 8, Depth = 2 },
-            Epochs = 60,
-            BatchSize = 4,
-            PatchSize = 64,
-            LearningRate = 0.01,
-            ValidateEvery = 1000,
-            Seed = 1,
-        };
+        TrainerOptions options = TrainerTests.TinyUNet;
         var fp32 = new Trainer(options, Directory.CreateTempSubdirectory("segkit-run-").FullName).Run(set, set);
         var bf16 = new Trainer(options with { Precision = TrainingPrecision.BFloat16 }, Directory.CreateTempSubdirectory("segkit-run-").FullName).Run(set, set);
         Assert.True(bf16.Epochs[^1].TrainLoss < bf16.Epochs[1].TrainLoss / 4, $"loss {bf16.Epochs[1].TrainLoss:0.000} -> {bf16.Epochs[^1].TrainLoss:0.000}");

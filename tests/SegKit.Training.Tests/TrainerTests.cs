@@ -11,7 +11,7 @@ namespace SegKit.Training.Tests;
 
 public class TrainerTests
 {
-    private static TrainerOptions TinyCellpose(int epochs) => new()
+    internal static TrainerOptions TinyCellpose(int epochs) => new()
     {
         Kind = SegmentationModelKind.Cellpose,
         Cellpose = new CellposeNetOptions { Widths = [8, 16, 32, 64] },
@@ -22,6 +22,19 @@ public class TrainerTests
         ValidateEvery = 1000,
         ModelDiameter = 13,
         Seed = 3,
+    };
+
+    /// <summary>A two-level U-Net of base width 8 for 60 epochs on 64-pixel patches.</summary>
+    internal static TrainerOptions TinyUNet { get; } = new()
+    {
+        Kind = SegmentationModelKind.UNet,
+        UNet = UNetOptions.Modern with { BaseWidth = 8, Depth = 2 },
+        Epochs = 60,
+        BatchSize = 4,
+        PatchSize = 64,
+        LearningRate = 0.01,
+        ValidateEvery = 1000,
+        Seed = 1,
     };
 
     [Fact]
@@ -73,18 +86,7 @@ public class TrainerTests
     {
         string data = SyntheticData.Write(images: 4, size: 64, seed: 5);
         var set = SegmentationDataset.Load(data, SegmentationModelKind.UNet);
-        var options = new TrainerOptions
-        {
-            Kind = SegmentationModelKind.UNet,
-            UNet = UNetOptions.Modern with { BaseWidth = 8, Depth = 2 },
-            Epochs = 60,
-            BatchSize = 4,
-            PatchSize = 64,
-            LearningRate = 0.01,
-            ValidateEvery = 1000,
-            Seed = 1,
-        };
-        var result = new Trainer(options, Directory.CreateTempSubdirectory("segkit-run-").FullName).Run(set, set);
+        var result = new Trainer(TinyUNet, Directory.CreateTempSubdirectory("segkit-run-").FullName).Run(set, set);
         Assert.True(result.Epochs[^1].TrainLoss < result.Epochs[1].TrainLoss / 4, $"loss {result.Epochs[1].TrainLoss:0.000} -> {result.Epochs[^1].TrainLoss:0.000}");
         Assert.True(result.BestMetric >= 0.9, $"foreground IoU = {result.BestMetric}");
     }

@@ -85,15 +85,17 @@ internal static class SizeModelCommand
         });
         var (styles, targets) = fitter.CollectStyles(samples, seed, progress);
         console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"styles of {styles.Count} resampled images in {clock.Elapsed.TotalSeconds:0} s"));
+        var val = valDir is null ? null : MeasureValidation(model, style, valDir);
         ModelCard? card = null;
         double bestError = double.PositiveInfinity;
         foreach (double penalty in penalties)
         {
             SizeModelParameters size = SizeModelFitter.Solve(styles, targets, penalty);
-            var errors = styles.Select((s, i) => Math.Abs(Math.Exp(Math.Log(size.Estimate(s, 1)) - targets[i]) - 1)).ToList();
+            // A target is log(diameter / model diameter), so exp(target) is the true ratio the estimate is compared with.
+            var errors = styles.Select((s, i) => Math.Abs((size.Estimate(s, 1) / Math.Exp(targets[i])) - 1)).ToList();
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"penalty {penalty:G3}: median relative error on the fitted images {Median(errors):0.000}"));
             var candidate = model.Card with { SizeModel = size };
-            double error = valDir is null ? 0 : Report(console, model, candidate, style, valDir);
+            double error = val is null ? 0 : Report(console, size, modelDiameter, val, valDir!);
             if (card is null || error < bestError)
             {
                 (card, bestError) = (candidate, error);
@@ -112,38 +114,48 @@ internal static class SizeModelCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>Per-image estimates on a validation folder: the size model's and the two-pass (masks of a first pass) one.</summary>
-    private static double Report(CliConsole console, SegmentationModel model, ModelCard card, OnnxStyleNetwork style, string valDir)
+    /// <summary>
+    /// What the validation report needs of each annotated val image, computed once for every penalty tried: its true
+    /// median diameter, its style (as inference takes it) and the two-pass estimate (the masks of a first pass).
+    /// </summary>
+    private static List<(string Name, double Truth, float[] Style, double? FirstPass)> MeasureValidation(SegmentationModel model, OnnxStyleNetwork style, string valDir)
     {
-        var estimator = new StyleDiameterEstimator(style, card.SizeModel!, card.Diameter!.Value, card.TileSize);
         var firstPass = model.CreateSegmenter(new SegmentOptions { EstimateDiameter = false });
-        ChannelSelection channels = ModelChannels.Selection(card);
-        var styleErrors = new List<double>();
-        var maskErrors = new List<double>();
-        console.Out.WriteLine("image  true  size-model  first-pass-masks (diameters in px)");
+        ChannelSelection channels = ModelChannels.Selection(model.Card);
+        var masks = ImageFile.ListImages(Path.Combine(valDir, "masks")).ToDictionary(m => Path.GetFileNameWithoutExtension(m), StringComparer.Ordinal);
+        var images = new List<(string, double, float[], double?)>();
         foreach (string imagePath in ImageFile.ListImages(Path.Combine(valDir, "images")))
         {
             string name = Path.GetFileNameWithoutExtension(imagePath);
-            string? maskPath = ImageFile.ListImages(Path.Combine(valDir, "masks")).FirstOrDefault(m => Path.GetFileNameWithoutExtension(m) == name);
-            if (maskPath is null || LabelImageFile.Read(maskPath).MedianDiameter() is not double truth)
+            if (!masks.TryGetValue(name, out string? maskPath) || LabelImageFile.Read(maskPath).MedianDiameter() is not double truth)
             {
                 continue;
             }
 
             Image raw = ImageFile.Read(imagePath);
-            double? byStyle = estimator.Estimate(SegmentationDataset.Prepare(raw, SegmentationModelKind.Cellpose, channels, card.InvertBrightBackground));
-            double? byMasks = firstPass.Segment(raw, imagePath).Labels.MedianDiameter();
-            if (byStyle is double s)
-            {
-                styleErrors.Add(Math.Abs(s - truth) / truth);
-            }
+            float[] imageStyle = style.ImageStyle(SegmentationDataset.Prepare(raw, SegmentationModelKind.Cellpose, channels, model.Card.InvertBrightBackground), model.Card.TileSize);
+            images.Add((name, truth, imageStyle, firstPass.Segment(raw, imagePath).Labels.MedianDiameter()));
+        }
 
-            if (byMasks is double m)
+        return images;
+    }
+
+    /// <summary>Per-image estimates on the validation folder: the size model's and the two-pass one; returns the size model's median relative error.</summary>
+    private static double Report(CliConsole console, SizeModelParameters size, double modelDiameter, List<(string Name, double Truth, float[] Style, double? FirstPass)> val, string valDir)
+    {
+        var styleErrors = new List<double>();
+        var maskErrors = new List<double>();
+        console.Out.WriteLine("image  true  size-model  first-pass-masks (diameters in px)");
+        foreach (var (name, truth, imageStyle, firstPass) in val)
+        {
+            double byStyle = size.Estimate(imageStyle, modelDiameter);
+            styleErrors.Add(Math.Abs(byStyle - truth) / truth);
+            if (firstPass is double m)
             {
                 maskErrors.Add(Math.Abs(m - truth) / truth);
             }
 
-            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}  {truth:0.0}  {byStyle:0.0}  {byMasks:0.0}"));
+            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}  {truth:0.0}  {byStyle:0.0}  {firstPass:0.0}"));
         }
 
         double error = Median(styleErrors);
