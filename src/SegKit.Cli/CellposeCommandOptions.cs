@@ -20,7 +20,7 @@ internal sealed class CellposeCommandOptions
         MinSize = new Option<int>("--min-size") { DefaultValueFactory = _ => defaults.MinSize, Description = "Remove objects smaller than this many pixels (0 keeps all)." };
         if (modelScale)
         {
-            Diameter = new Option<double?>("--diameter") { Description = "Cellpose: object diameter in the images, in pixels (default: estimated per image from a first pass)." };
+            Diameter = new Option<double?>("--diameter") { Description = "Cellpose: object diameter in the images, in pixels (default: estimated per image by the card's size model, else from a first pass)." };
             NoEstimate = new Option<bool>("--no-estimate") { Description = "Cellpose without --diameter: run at the model's own diameter instead of estimating each image's." };
             Channels = new Option<string?>("--channels") { Description = "Channels to feed the model, Cellpose style: cytoplasm,nucleus (0 gray/none, 1 red, 2 green, 3 blue); default: the model card's." };
         }

@@ -12,7 +12,7 @@ public sealed class PackageMetadataTests(PackedFeed feed)
     {
         string[] packages = Directory.GetFiles(feed.Feed, "*.nupkg");
         Assert.Equal(
-            ["SegKit.Build", "SegKit.Core", "SegKit.Imaging", "SegKit.Inference", "SegKit.Onnx"],
+            ["SegKit.Build", "SegKit.Core", "SegKit.Imaging", "SegKit.Inference", "SegKit.ML", "SegKit.Onnx"],
             packages.Select(p => Path.GetFileName(p).Split('.' + PackedFeed.Version)[0]).Order(StringComparer.Ordinal));
         foreach (string package in packages)
         {
@@ -35,12 +35,12 @@ public sealed class PackageMetadataTests(PackedFeed feed)
             Assert.False(string.IsNullOrEmpty((string?)Element("repository")?.Attribute("url")), $"{id}: no repository url");
             Assert.False(string.IsNullOrEmpty(Field("description")), $"{id}: no description");
 
-            // Every SegKit dependency is the same version as the package itself.
+            // Every SegKit dependency is exactly the package's own version, so mixing versions fails at restore.
             foreach (XElement dependency in metadata.Descendants().Where(e => e.Name.LocalName == "dependency"))
             {
                 if (((string?)dependency.Attribute("id"))?.StartsWith("SegKit.", StringComparison.Ordinal) == true)
                 {
-                    Assert.Equal(PackedFeed.Version, (string?)dependency.Attribute("version"));
+                    Assert.Equal($"[{PackedFeed.Version}]", (string?)dependency.Attribute("version"));
                 }
             }
 

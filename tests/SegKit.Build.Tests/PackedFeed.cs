@@ -4,7 +4,7 @@ using SegKit.Testing;
 namespace SegKit.Build.Tests;
 
 /// <summary>
-/// Once per test run: packs SegKit.Build and the libraries it depends on into a local feed, makes the test models,
+/// Once per test run: packs SegKit.Build and the library packages into a local feed, makes the test models,
 /// and gives consumer projects a nuget.config that restores from that feed into a package folder of their own (with
 /// the machine's package folder as a read-only fallback, so ONNX Runtime and OpenCV are not downloaded again).
 /// </summary>
@@ -17,15 +17,7 @@ public sealed class PackedFeed : IDisposable
         Root = Directory.CreateTempSubdirectory("segkit-build-tests-").FullName;
         Feed = Path.Combine(Root, "feed");
         var clock = Stopwatch.StartNew();
-        // --no-build: packs the Release build the test run already made. Building here with another Version would
-        // rebuild the libraries' shared bin folders mid-run, under the other tests (the segkit tool test packs them).
-        var (exit, output) = DotNet.Run(RepositoryLayout.Root, "pack", "msbuild/SegKit.Build/SegKit.Build.csproj", "--nologo", "-c", "Release", "--no-build",
-            "-p:SegKitPackAll=true", $"-p:Version={Version}", "-o", Feed, "-nodeReuse:false");
-        if (exit != 0)
-        {
-            throw new InvalidOperationException($"dotnet pack failed ({exit}):\n{output}");
-        }
-
+        LibraryPackages.Pack(Version, Feed);
         PackSeconds = clock.Elapsed.TotalSeconds;
         string fallback = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
             ? configured

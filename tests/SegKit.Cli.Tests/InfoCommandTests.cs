@@ -12,6 +12,21 @@ public class InfoCommandTests
     }
 
     [Fact]
+    public void Prints_a_models_card_and_whether_it_has_a_size_model()
+    {
+        var run = CliRun.Of("info", Path.Combine(Repo.Root, "models", "nuclei.onnx"));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Matches(@"kind +Cellpose", run.Out);
+        Assert.Matches(@"size model +fitted on 2940 styles", run.Out);
+        Assert.Matches(@"diameter +30 px", run.Out);
+
+        // The membrane U-Net has no diameter to estimate, so no size-model line.
+        var unet = CliRun.Of("info", Path.Combine(Repo.Root, "models", "membranes.onnx"));
+        Assert.True(unet.ExitCode == 0, unet.ToString());
+        Assert.DoesNotContain("size model", unet.Out);
+    }
+
+    [Fact]
     public void Counts_objects_of_a_label_image()
     {
         var run = CliRun.Of("info", Path.Combine(Repo.SampleMasks, "dsb_912a679e.png"));

@@ -7,45 +7,25 @@ using SegKit.Testing;
 namespace SegKit.Cli.Tests;
 
 /// <summary>
-/// The segkit .NET tool as a user gets it: packed from this build into a local folder, installed with
-/// <c>dotnet tool install --tool-path</c> from that folder alone, then run. About 40 s (packing compresses LibTorch's
-/// 0.6 GB) and 0.9 GB of temporary disk, removed afterwards; it runs in the default set.
+/// The segkit .NET tool as a user gets it: packed from this build into a local folder (<see cref="PackedTool"/>),
+/// installed with <c>dotnet tool install --tool-path</c> from that folder alone, then run. It needs 0.9 GB of
+/// temporary disk, removed afterwards; it runs in the default set.
 /// </summary>
-public sealed class ToolPackageTests : IDisposable
+[Collection(PackedToolCollection.Name)]
+public sealed class ToolPackageTests(PackedTool packed) : IDisposable
 {
     private readonly string _work = Repo.NewTempDir();
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
 
-    /// <summary>Release or Debug: the configuration these tests were built in, so pack reuses that build.</summary>
-    private static string Configuration =>
-        AppContext.BaseDirectory.Split(Path.DirectorySeparatorChar).Contains("Debug") ? "Debug" : "Release";
-
     [Fact]
     public void Packed_tool_installs_from_a_local_folder_and_segments_with_its_bundled_model()
     {
-        string feed = Path.Combine(_work, "feed");
-        ExternalProcess pack = ExternalProcess.Run("dotnet", Repo.Root, "pack", "src/SegKit.Cli/SegKit.Cli.csproj", "--no-build", "-c", Configuration, "-o", feed, "--nologo");
-        Assert.True(pack.ExitCode == 0, pack.ToString());
-        string package = Assert.Single(Directory.GetFiles(feed, "segkit.*.nupkg"));
-        string version = Path.GetFileNameWithoutExtension(package)["segkit.".Length..];
-        AssertPackageContents(package);
+        AssertPackageContents(packed.Package);
 
         // Only the local folder as a source: the package must carry everything the tool needs.
-        string config = Path.Combine(_work, "nuget.config");
-        File.WriteAllText(config, $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="segkit-local" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
         string tools = Path.Combine(_work, "tools");
-        ExternalProcess install = ExternalProcess.Run("dotnet", _work, "tool", "install", "segkit", "--tool-path", tools, "--configfile", config, "--version", version);
-        Assert.True(install.ExitCode == 0, install.ToString());
-        string segkit = Path.Combine(tools, "segkit");
+        string segkit = packed.InstallTo(tools, _work);
 
         ExternalProcess versionRun = ExternalProcess.Run(segkit, _work, "--version");
         Assert.True(versionRun.ExitCode == 0, versionRun.ToString());

@@ -9,7 +9,11 @@ namespace SegKit.Testing;
 /// </summary>
 internal sealed record ExternalProcess(int ExitCode, string Out, string Error, string Combined)
 {
-    public static ExternalProcess Run(string program, string workingDirectory, params string[] arguments)
+    public static ExternalProcess Run(string program, string workingDirectory, params string[] arguments) =>
+        Run(program, workingDirectory, new Dictionary<string, string>(), arguments);
+
+    /// <param name="environment">Variables to set (or replace) for the program, e.g. PATH or DOTNET_CLI_HOME.</param>
+    public static ExternalProcess Run(string program, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -30,6 +34,11 @@ internal sealed record ExternalProcess(int ExitCode, string Out, string Error, s
         start.Environment.Remove("MSBuildExtensionsPath");
         start.Environment.Remove("MSBuildSDKsPath");
         start.Environment.Remove("MSBUILD_EXE_PATH");
+        foreach ((string name, string value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         var output = new StringBuilder();
         var error = new StringBuilder();
         var combined = new StringBuilder();

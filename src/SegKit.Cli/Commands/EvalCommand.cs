@@ -28,7 +28,7 @@ internal static class EvalCommand
     {
         var pred = new Option<string?>("--pred", "-p") { Description = "Folder of predicted label images." };
         var truth = new Option<string>("--truth", "-t", "--masks") { Required = true, Description = "Folder of ground-truth label images (paired by file name)." };
-        var model = new Option<string?>("--model") { Description = "Segment --images with this ONNX model and score the result (instead of --pred)." };
+        var model = new Option<string?>("--model") { Description = "Segment --images with this ONNX model (a file, or nuclei or membranes for a bundled model) and score the result (instead of --pred)." };
         var images = new Option<string?>("--images") { Description = "With --model: the folder of images to segment." };
         var thresholds = new Option<double[]>("--thresholds") { DefaultValueFactory = _ => [0.5, 0.75, 0.9], AllowMultipleArgumentsPerToken = true, Description = "IoU thresholds (default 0.5 0.75 0.9)." };
         var output = new Option<string?>("--out", "-o") { Description = $"Folder for {CsvName} and {PlotName} (default: the --pred folder)." };
@@ -62,6 +62,12 @@ internal static class EvalCommand
             }
 
             string imagesDir = result.GetValue(images) ?? throw new CliUsageException("--model needs --images, the folder of images to segment");
+            // A bundled model by name, as segment's --method names it, unless a file of that name is there.
+            if (modelPath is "nuclei" or "membranes" && !File.Exists(modelPath))
+            {
+                modelPath = SegmentCommand.BundledModelPath(modelPath);
+            }
+
             using var loaded = SegmentationModel.Load(modelPath, logger: new ConsoleWarningLogger(console));
             ModelSegmenter segmenter = loaded.CreateSegmenter(options);
             return Execute(console, imagesDir, result.GetValue(truth)!, th, result.GetValue(output) ?? ".", result.GetValue(json), result.GetValue(truthComponents), file => segmenter.Segment(ImageFile.Read(file), file).Labels);

@@ -98,6 +98,13 @@ internal static class InfoCommand
             lines.Add(("diameter", string.Create(CultureInfo.InvariantCulture, $"{d} px")));
         }
 
+        if (card.Kind == SegmentationModelKind.Cellpose)
+        {
+            lines.Add(("size model", card.SizeModel is { } size
+                ? $"fitted on {size.Samples} styles (the diameter is estimated in one pass)"
+                : "none (the diameter is estimated from a first pass's masks; segkit size-model fits one)"));
+        }
+
         lines.Add(("tile", $"{card.TileSize} (halo {card.Halo})"));
         lines.Add(("training", card.TrainingData));
         lines.Add(("trained", card.TrainedAt.ToString("u", CultureInfo.InvariantCulture)));

@@ -39,7 +39,7 @@ internal static class SegmentCommand
         var kind = new Option<string?>("--kind") { Description = "For an ONNX file without a SegKit card: cellpose or unet (with --channels and --model-diameter)." };
         kind.AcceptOnlyFromAmong("cellpose", "unet");
         var modelDiameter = new Option<double>("--model-diameter") { DefaultValueFactory = _ => CellposeSettings.DefaultModelDiameter, Description = "With --kind cellpose: the object diameter the network was trained at." };
-        var estimate = new Option<bool>("--estimate-diameter") { Description = "Estimate each image's object diameter from a first pass (the default for Cellpose models; kept for scripts)." };
+        var estimate = new Option<bool>("--estimate-diameter") { Description = "Estimate each image's object diameter (the default for Cellpose models: the card's size model, else a first pass; kept for scripts)." };
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu", Description = "cpu, or cuda (falls back to the CPU with a warning when CUDA is not available)." };
         device.AcceptOnlyFromAmong("cpu", "cuda");
         var augment = new Option<bool>("--augment") { Description = "Average each tile with its flipped versions (models only; slower, a little more accurate)." };
