@@ -17,6 +17,11 @@ libstdcxx=$(ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print 
 if { [ -z "$libstdcxx" ] || ! grep -q GLIBCXX_3.4.32 "$libstdcxx"; } && ! command -v gcc >/dev/null 2>&1; then
   need+=(gcc)
 fi
+# The web viewer's tests drive a real browser (Playwright with the system's Chromium: Playwright's own browser
+# download is not reachable from every machine). SEGKIT_CHROMIUM may name another Chromium or Chrome executable.
+if [ -z "${SEGKIT_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  need+=(chromium)
+fi
 
 # Optional: tcmalloc makes TorchSharp training steps ~1.5x faster (segkit train preloads it when present).
 optional=()

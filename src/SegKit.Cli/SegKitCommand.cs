@@ -24,6 +24,7 @@ internal static class SegKitCommand
         root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(SizeModelCommand.Create(console));
         root.Subcommands.Add(InfoCommand.Create(console));
+        root.Subcommands.Add(ServeCommand.Create(console));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

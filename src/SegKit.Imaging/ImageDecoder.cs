@@ -12,9 +12,11 @@ namespace SegKit.Imaging;
 internal static class ImageDecoder
 {
     /// <summary>The decoded page as OpenCV delivers it (BGR(A) order, stored depth); the caller disposes it.</summary>
-    public static Mat Decode(string path, int page, out ImageFileInfo info)
+    public static Mat Decode(string path, int page, out ImageFileInfo info) => Decode(InputFile.ReadAllBytes(path), path, page, out info);
+
+    /// <param name="path">The name errors give the data (a file path, or an upload's name).</param>
+    public static Mat Decode(byte[] bytes, string path, int page, out ImageFileInfo info)
     {
-        byte[] bytes = InputFile.ReadAllBytes(path);
         ImageHeader header;
         using (var stream = new MemoryStream(bytes, writable: false))
         {

@@ -24,6 +24,28 @@ public static class ImageFile
         return MatConversion.ToImage(mat);
     }
 
+    /// <summary>
+    /// Decodes an image held in memory (an upload), with the same checks and errors as <see cref="Read"/>;
+    /// <paramref name="name"/> is what the errors call it.
+    /// </summary>
+    /// <exception cref="InvalidImageException">The data is not an image, or is truncated, corrupt or empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="page"/> is not a page of the image.</exception>
+    public static Image Decode(byte[] bytes, string name, int page = 0)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        using Mat mat = ImageDecoder.Decode(bytes, name, page, out _);
+        return MatConversion.ToImage(mat);
+    }
+
+    /// <summary>Format, size, channels, sample type and page count of an image in memory, from its header only (nothing is decoded).</summary>
+    /// <exception cref="InvalidImageException">The data is not an image, or its header is truncated or corrupt.</exception>
+    public static ImageFileInfo Describe(byte[] bytes, string name)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        using var stream = new MemoryStream(bytes, writable: false);
+        return ImageHeader.Read(stream, name).Info;
+    }
+
     /// <summary>Format, size, channels, sample type and page count, from the file's header only.</summary>
     /// <exception cref="InvalidImageException">The file is missing, not an image, or its header is truncated or corrupt.</exception>
     public static ImageFileInfo Describe(string path)

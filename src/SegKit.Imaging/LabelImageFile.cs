@@ -40,8 +40,20 @@ public static class LabelImageFile
     public static void Write(string path, LabelImage labels)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] encoded = Encode(labels, Path.GetExtension(path), path);
+        AtomicFile.Write(path, stream => stream.Write(encoded));
+    }
+
+    /// <summary>The file <see cref="Write"/> would write, in memory (for a download); <paramref name="extension"/> is .png, .tif or .tiff.</summary>
+    /// <exception cref="ArgumentException">The extension is not .png, .tif or .tiff.</exception>
+    /// <exception cref="OutputWriteException">The labels do not fit a PNG.</exception>
+    public static byte[] Encode(LabelImage labels, string extension) => Encode(labels, extension, "labels" + extension);
+
+    private static byte[] Encode(LabelImage labels, string extension, string path)
+    {
         ArgumentNullException.ThrowIfNull(labels);
-        string extension = Path.GetExtension(path).ToLowerInvariant();
+        ArgumentNullException.ThrowIfNull(extension);
+        extension = extension.ToLowerInvariant();
         bool wide = labels.MaxLabel > MaxLabel16;
         switch (extension)
         {
@@ -50,15 +62,10 @@ public static class LabelImageFile
             case ".png" or ".tif" or ".tiff":
                 break;
             default:
-                throw new ArgumentException($"{path}: label images are written as .png, .tif or .tiff, not '{extension}'", nameof(path));
+                throw new ArgumentException($"{path}: label images are written as .png, .tif or .tiff, not '{extension}'", nameof(extension));
         }
 
-        byte[] encoded;
-        using (Mat mat = MatConversion.FromLabels(labels, wide))
-        {
-            encoded = ImageEncoder.Encode(extension, mat, path);
-        }
-
-        AtomicFile.Write(path, stream => stream.Write(encoded));
+        using Mat mat = MatConversion.FromLabels(labels, wide);
+        return ImageEncoder.Encode(extension, mat, path);
     }
 }

@@ -43,14 +43,19 @@ public static class Overlay
             throw new ArgumentException($"{path}: an overlay is written as a .png file", nameof(path));
         }
 
-        byte[] bgr = RenderBgr(image, labels);
-        byte[] encoded;
-        using (Mat mat = Mat.FromPixelData(labels.Height, labels.Width, MatType.CV_8UC3, bgr))
-        {
-            encoded = ImageEncoder.Encode(".png", mat, path);
-        }
-
+        byte[] encoded = EncodePng(image, labels, path);
         AtomicFile.Write(path, stream => stream.Write(encoded));
+    }
+
+    /// <summary>The PNG <see cref="WritePng"/> would write, in memory (for a download or a web page).</summary>
+    /// <exception cref="ShapeMismatchException">The image and the labels differ in size.</exception>
+    public static byte[] EncodePng(Image image, LabelImage labels) => EncodePng(image, labels, "overlay.png");
+
+    private static byte[] EncodePng(Image image, LabelImage labels, string path)
+    {
+        byte[] bgr = RenderBgr(image, labels);
+        using Mat mat = Mat.FromPixelData(labels.Height, labels.Width, MatType.CV_8UC3, bgr);
+        return ImageEncoder.Encode(".png", mat, path);
     }
 
     /// <summary>The overlay as interleaved BGR bytes (OpenCV's order), in one parallel pass over the rows.</summary>

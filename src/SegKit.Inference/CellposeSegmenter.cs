@@ -1,3 +1,4 @@
+using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
 using SegKit.Core.Pipelines;
 using SegKit.Core.Tiling;
@@ -14,7 +15,10 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
 {
     public CellposeSegmenterOptions Options { get; } = options ?? new CellposeSegmenterOptions();
 
-    public SegmentationResult Segment(Image image)
+    public SegmentationResult Segment(Image image) => Masks(Predict(image), image);
+
+    /// <summary>The network's pass over the image (normalised, diameter estimated, rescaled, tiled, blended), before dynamics.</summary>
+    public CellposePrediction Predict(Image image)
     {
         ArgumentNullException.ThrowIfNull(image);
         Image input = Normalization.Normalize99(image.SelectChannels(Options.Channels));
@@ -34,8 +38,23 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
             FlipAugmentation = Options.FlipAugmentation,
             Dynamics = Options.Dynamics,
         };
-        CellposeOutput output = CellposePipeline.Run(input, network, settings);
+        return CellposePipeline.Predict(input, network, settings);
+    }
 
+    /// <summary>
+    /// Masks, flows, probability and measurements from a network pass of <paramref name="image"/>, with these
+    /// dynamics settings (default: the options'): the same result <see cref="Segment"/> gives with them.
+    /// </summary>
+    public SegmentationResult Masks(CellposePrediction prediction, Image image, DynamicsOptions? dynamics = null)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        ArgumentNullException.ThrowIfNull(image);
+        if (prediction.Height != image.Height || prediction.Width != image.Width)
+        {
+            throw new ArgumentException($"the prediction is for a {prediction.Width}x{prediction.Height} image, not this {image.Width}x{image.Height} one", nameof(prediction));
+        }
+
+        CellposeOutput output = CellposePipeline.Masks(prediction, dynamics ?? Options.Dynamics);
         return new SegmentationResult(output.Masks, output.Flows, output.CellProbability, ObjectMeasurement.Measure(output.Masks, image));
     }
 }

@@ -1,4 +1,6 @@
+using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
+using SegKit.Core.Pipelines;
 using SegKit.Core.Tiling;
 using SegKit.Onnx;
 
@@ -81,6 +83,34 @@ public sealed class ModelSegmenter
             MinSize = options.Dynamics.MinSize,
         });
         return new ModelSegmenter(card, options, channels, null, unet);
+    }
+
+    /// <summary>Whether the model is a Cellpose network, whose pass can be turned into masks again (<see cref="Predict"/>).</summary>
+    public bool CanRedoDynamics => _cellpose is not null;
+
+    /// <summary>
+    /// Cellpose: the network's pass over one image, before dynamics, for <see cref="Masks"/> to turn into masks with
+    /// any thresholds without running the network again.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model is a U-Net.</exception>
+    /// <exception cref="SegKit.Core.InvalidImageException">The image lacks a channel the model reads.</exception>
+    public CellposePrediction Predict(Image image, string? imageName = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        CellposeSegmenter cellpose = _cellpose ?? throw new InvalidOperationException($"a {Card.Kind} model has no flows to run dynamics on again; use Segment");
+        ModelChannels.Check(image, Channels, imageName);
+        return cellpose.Predict(image);
+    }
+
+    /// <summary>
+    /// Cellpose: the result of <paramref name="image"/>'s network pass with these dynamics settings, equal to what
+    /// <see cref="Segment"/> gives with them.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model is a U-Net.</exception>
+    public SegmentationResult Masks(CellposePrediction prediction, Image image, DynamicsOptions dynamics)
+    {
+        CellposeSegmenter cellpose = _cellpose ?? throw new InvalidOperationException($"a {Card.Kind} model has no flows to run dynamics on again; use Segment");
+        return cellpose.Masks(prediction, image, dynamics);
     }
 
     /// <summary>

@@ -17,6 +17,7 @@ internal static class LibraryPackages
         "src/SegKit.Imaging/SegKit.Imaging.csproj",
         "src/SegKit.Inference/SegKit.Inference.csproj",
         "src/SegKit.ML/SegKit.ML.csproj",
+        "src/SegKit.Service/SegKit.Service.csproj",
     ];
 
     /// <summary>The package ids <see cref="Pack"/> writes.</summary>

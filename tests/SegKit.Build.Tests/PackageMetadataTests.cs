@@ -12,7 +12,7 @@ public sealed class PackageMetadataTests(PackedFeed feed)
     {
         string[] packages = Directory.GetFiles(feed.Feed, "*.nupkg");
         Assert.Equal(
-            ["SegKit.Build", "SegKit.Core", "SegKit.Imaging", "SegKit.Inference", "SegKit.ML", "SegKit.Onnx"],
+            ["SegKit.Build", "SegKit.Core", "SegKit.Imaging", "SegKit.Inference", "SegKit.ML", "SegKit.Onnx", "SegKit.Service"],
             packages.Select(p => Path.GetFileName(p).Split('.' + PackedFeed.Version)[0]).Order(StringComparer.Ordinal));
         foreach (string package in packages)
         {

@@ -1,3 +1,4 @@
+using SegKit.Inference;
 using SegKit.Imaging;
 
 namespace SegKit.Cli.Tests;

@@ -17,6 +17,16 @@ public static class CellposePipeline
 {
     public static CellposeOutput Run(Image input, ITileNetwork network, CellposeSettings? settings = null)
     {
+        settings ??= new CellposeSettings();
+        return Masks(Predict(input, network, settings), settings.Dynamics);
+    }
+
+    /// <summary>
+    /// Everything <see cref="Run"/> does up to the dynamics: the diameter estimate, the rescale and the blended
+    /// network output at the network's scale.
+    /// </summary>
+    public static CellposePrediction Predict(Image input, ITileNetwork network, CellposeSettings? settings = null)
+    {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(network);
         settings ??= new CellposeSettings();
@@ -34,16 +44,45 @@ public static class CellposePipeline
         {
             double? estimate = estimator.Estimate(input);
             bool close = estimate is not double e || !(e > 0 && double.IsFinite(e)) || Math.Abs((e / settings.ModelDiameter) - 1) <= settings.EstimateTolerance;
-            return RunAtDiameter(input, network, settings with { Diameter = close ? null : estimate });
+            return PredictAtDiameter(input, network, settings, close ? null : estimate);
         }
 
-        CellposeOutput output = RunAtDiameter(input, network, settings);
-        if (settings.Diameter is null && settings.EstimateDiameter && output.Masks.MedianDiameter() is double estimated)
+        CellposePrediction prediction = PredictAtDiameter(input, network, settings, settings.Diameter);
+        if (settings.Diameter is null && settings.EstimateDiameter && Masks(prediction, settings.Dynamics).Masks.MedianDiameter() is double estimated)
         {
-            output = RunAtDiameter(input, network, settings with { Diameter = estimated });
+            prediction = PredictAtDiameter(input, network, settings, estimated);
         }
 
-        return output;
+        return prediction;
+    }
+
+    /// <summary>
+    /// Cellpose's dynamics on a network pass: flows followed at the network's scale, where flows and object sizes are
+    /// what the model learnt; masks (nearest), flows and probability then brought back to the image's size, as
+    /// Cellpose does. The prediction is not changed, so it can be turned into masks again with other settings.
+    /// </summary>
+    public static CellposeOutput Masks(CellposePrediction prediction, DynamicsOptions dynamics)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        ArgumentNullException.ThrowIfNull(dynamics);
+        Image output = prediction.NetworkOutput;
+        int sh = output.Height;
+        int sw = output.Width;
+        var flows = new FlowField(sh, sw, output.Buffer[..(2 * sh * sw)]);
+        float[] probability = output.Plane(2).ToArray();
+        LabelImage masks = MaskReconstruction.Compute(flows, probability, dynamics);
+        if (!prediction.Rescaled)
+        {
+            return new CellposeOutput(masks, flows, probability);
+        }
+
+        int h = prediction.Height;
+        int w = prediction.Width;
+        Image back = Resampling.Flows(output, h, w);
+        return new CellposeOutput(
+            Resampling.Nearest(masks, h, w),
+            new FlowField(h, w, back.Buffer[..(2 * h * w)]),
+            back.Plane(2).ToArray());
     }
 
     /// <summary>
@@ -64,14 +103,9 @@ public static class CellposePipeline
         return (Math.Max(1, (int)Math.Round(height * scale)), Math.Max(1, (int)Math.Round(width * scale)));
     }
 
-    private static CellposeOutput RunAtDiameter(Image input, ITileNetwork network, CellposeSettings settings)
+    private static CellposePrediction PredictAtDiameter(Image input, ITileNetwork network, CellposeSettings settings, double? diameter)
     {
-        int h = input.Height;
-        int w = input.Width;
-        Image scaled = Rescale(input, settings.ModelDiameter, settings.Diameter);
-        int sh = scaled.Height;
-        int sw = scaled.Width;
-        bool rescaled = sh != h || sw != w;
+        Image scaled = Rescale(input, settings.ModelDiameter, diameter);
         var tiling = new TilingOptions
         {
             TileSize = settings.TileSize,
@@ -81,20 +115,6 @@ public static class CellposePipeline
             Flows = FlowChannels.Cellpose,
         };
         Image output = TiledPrediction.Run(scaled, network, tiling);
-
-        // Dynamics run at the network's scale, where flows and object sizes are what the model learnt; the masks
-        // are then resized, as Cellpose does.
-        var flows = new FlowField(sh, sw, output.Buffer[..(2 * sh * sw)]);
-        LabelImage masks = MaskReconstruction.Compute(flows, output.Plane(2).ToArray(), settings.Dynamics);
-        if (!rescaled)
-        {
-            return new CellposeOutput(masks, flows, output.Plane(2).ToArray());
-        }
-
-        Image back = Resampling.Flows(output, h, w);
-        return new CellposeOutput(
-            Resampling.Nearest(masks, h, w),
-            new FlowField(h, w, back.Buffer[..(2 * h * w)]),
-            back.Plane(2).ToArray());
+        return new CellposePrediction(input.Height, input.Width, output, diameter);
     }
 }

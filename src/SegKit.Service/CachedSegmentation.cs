@@ -1,0 +1,69 @@
+using SegKit.Core.Dynamics;
+using SegKit.Core.Images;
+using SegKit.Core.Pipelines;
+using SegKit.Inference;
+
+namespace SegKit.Service;
+
+/// <summary>
+/// One uploaded image and what the service computed for it: the network's pass (Cellpose), so that new thresholds
+/// need only the dynamics, and the current result with the settings that made it (what the downloads return).
+/// </summary>
+public sealed class CachedSegmentation
+{
+    private readonly Lock _gate = new();
+    private SegmentationResult _result;
+    private DynamicsOptions _dynamics;
+
+    public CachedSegmentation(string id, ServedModel model, string imageName, Image image, CellposePrediction? prediction, SegmentationResult result, DynamicsOptions dynamics)
+    {
+        Id = id;
+        Model = model;
+        ImageName = imageName;
+        Image = image;
+        Prediction = prediction;
+        _result = result;
+        _dynamics = dynamics;
+    }
+
+    public string Id { get; }
+
+    public ServedModel Model { get; }
+
+    public string ImageName { get; }
+
+    public Image Image { get; }
+
+    /// <summary>The network's pass; null for a U-Net, whose result cannot be re-thresholded.</summary>
+    public CellposePrediction? Prediction { get; }
+
+    public (SegmentationResult Result, DynamicsOptions Dynamics) Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_result, _dynamics);
+            }
+        }
+    }
+
+    public void Update(SegmentationResult result, DynamicsOptions dynamics)
+    {
+        lock (_gate)
+        {
+            _result = result;
+            _dynamics = dynamics;
+        }
+    }
+
+    /// <summary>Bytes held: the image, the network output, and the result's labels, flows and probability.</summary>
+    public long SizeInBytes
+    {
+        get
+        {
+            long pixels = (long)Image.Height * Image.Width;
+            return (Image.Buffer.Length * sizeof(float)) + (Prediction?.SizeInBytes ?? 0) + (pixels * (sizeof(int) + (3 * sizeof(float))));
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SegKit.Core;
+using SegKit.Core.Dynamics;
+using SegKit.Core.Images;
+using SegKit.Core.Pipelines;
+using SegKit.Imaging;
+using SegKit.Inference;
+
+namespace SegKit.Service;
+
+/// <summary>
+/// What the endpoints do with an upload: choose the model, check the image's header against the pixel limit before
+/// anything is decoded, wait for a place in the <see cref="WorkQueue"/>, decode, run the network and the dynamics,
+/// and keep the result in the <see cref="ResultCache"/> for re-thresholding and downloads. Every refusal is a
+/// <see cref="RequestRejectedException"/> with its status: 404 unknown model, 400 not an image, 413 too many pixels,
+/// 429 queue full, 422 an image the model cannot read (a missing channel).
+/// </summary>
+public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, ResultCache cache, ServiceMetrics metrics, IOptions<SegKitServiceOptions> options, ILogger<SegmentationRunner> logger)
+{
+    /// <summary>The model used when a request names none: the bundled nuclei model, else the first by name.</summary>
+    public string? DefaultModel => catalog.TryGet("nuclei", out _) ? "nuclei" : catalog.Models.FirstOrDefault()?.Name;
+
+    public async Task<SegmentationResponse> SegmentAsync(byte[] bytes, string imageName, SegmentQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(query);
+        long start = Stopwatch.GetTimestamp();
+        ServedModel model = FindModel(query.Model);
+        ImageFileInfo info;
+        try
+        {
+            info = ImageFile.Describe(bytes, imageName);
+        }
+        catch (InvalidImageException e)
+        {
+            throw new RequestRejectedException(StatusCodes.Status400BadRequest, e.Message);
+        }
+
+        double megapixels = (double)info.Width * info.Height / 1e6;
+        double limit = options.Value.MaxMegapixels;
+        if (megapixels > limit)
+        {
+            throw new RequestRejectedException(StatusCodes.Status413PayloadTooLarge, string.Create(CultureInfo.InvariantCulture,
+                $"{imageName} is {info.Width} x {info.Height} ({megapixels:0.##} megapixels), above this service's limit of {limit:0.##} megapixels per image (SegKit:MaxMegapixels)"));
+        }
+
+        using WorkLease lease = await queue.EnterAsync(cancellationToken).ConfigureAwait(false) ?? throw Busy();
+        double queued = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return await Task.Run(() => Run(model, bytes, imageName, query, queued, start, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The cached result <paramref name="id"/> with new dynamics settings: no network run, so no queue.</summary>
+    public SegmentationResponse Rethreshold(string id, DynamicsOptions dynamics)
+    {
+        long start = Stopwatch.GetTimestamp();
+        CachedSegmentation entry = FindResult(id);
+        CellposePrediction prediction = entry.Prediction
+            ?? throw new RequestRejectedException(StatusCodes.Status409Conflict, $"result {id} comes from the {entry.Model.Card.Kind} model '{entry.Model.Name}', which has no flows to re-threshold; send the image again with other settings");
+        SegmentationResult result = entry.Model.Model.CreateSegmenter(new SegmentOptions { Dynamics = dynamics }).Masks(prediction, entry.Image, dynamics);
+        entry.Update(result, dynamics);
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return Respond(entry, new TimingReport(0, 0, 0, seconds, seconds, seconds / Megapixels(entry.Image)), cached: true);
+    }
+
+    /// <summary>A cached result, or 404 saying why it may be gone.</summary>
+    public CachedSegmentation FindResult(string id) =>
+        cache.Get(id) ?? throw new RequestRejectedException(StatusCodes.Status404NotFound, string.Create(CultureInfo.InvariantCulture,
+            $"no result '{id}': results are kept for {options.Value.ResultLifetime.TotalMinutes:0.#} minutes after their last use, within {options.Value.ResultCacheBytes / (1024 * 1024)} MB; send the image again"));
+
+    private ServedModel FindModel(string? name)
+    {
+        if (!catalog.IsReady)
+        {
+            throw new RequestRejectedException(StatusCodes.Status503ServiceUnavailable, "the models are still loading (see /health/ready)", retryAfterSeconds: 5);
+        }
+
+        name ??= DefaultModel;
+        return name is not null && catalog.TryGet(name, out ServedModel? model)
+            ? model!
+            : throw new RequestRejectedException(StatusCodes.Status404NotFound, $"no model named '{name}'; this service has: {string.Join(", ", catalog.Models.Select(m => m.Name))}");
+    }
+
+    private RequestRejectedException Busy()
+    {
+        metrics.Rejected();
+        int retry = queue.RetryAfterSeconds();
+        return new RequestRejectedException(StatusCodes.Status429TooManyRequests,
+            $"the service is busy: {queue.MaxConcurrentRuns} run(s) in progress and {options.Value.QueueLength} waiting (SegKit:MaxConcurrentRuns, SegKit:QueueLength); retry after {retry} s",
+            retry);
+    }
+
+    private SegmentationResponse Run(ServedModel model, byte[] bytes, string imageName, SegmentQuery query, double queued, long start, CancellationToken cancellationToken)
+    {
+        long phase = Stopwatch.GetTimestamp();
+        Image image;
+        try
+        {
+            image = ImageFile.Decode(bytes, imageName);
+        }
+        catch (InvalidImageException e)
+        {
+            throw new RequestRejectedException(StatusCodes.Status400BadRequest, e.Message);
+        }
+
+        double decode = Stopwatch.GetElapsedTime(phase).TotalSeconds;
+        ModelSegmenter segmenter = model.Model.CreateSegmenter(new SegmentOptions { Diameter = query.Diameter, Dynamics = query.Dynamics });
+        phase = Stopwatch.GetTimestamp();
+        CellposePrediction? prediction = null;
+        SegmentationResult result;
+        double network;
+        try
+        {
+            if (segmenter.CanRedoDynamics)
+            {
+                prediction = segmenter.Predict(image, imageName);
+                network = Stopwatch.GetElapsedTime(phase).TotalSeconds;
+                cancellationToken.ThrowIfCancellationRequested();
+                phase = Stopwatch.GetTimestamp();
+                result = segmenter.Masks(prediction, image, query.Dynamics);
+            }
+            else
+            {
+                result = segmenter.Segment(image, imageName);
+                network = Stopwatch.GetElapsedTime(phase).TotalSeconds;
+                phase = Stopwatch.GetTimestamp();
+            }
+        }
+        catch (InvalidImageException e)
+        {
+            throw new RequestRejectedException(StatusCodes.Status422UnprocessableEntity, e.Message);
+        }
+
+        double dynamics = Stopwatch.GetElapsedTime(phase).TotalSeconds;
+        var entry = new CachedSegmentation(Guid.NewGuid().ToString("N"), model, imageName, image, prediction, result, query.Dynamics);
+        bool cached = cache.Add(entry);
+        double total = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        double megapixels = Megapixels(image);
+        metrics.Segmented(network + dynamics, megapixels);
+        logger.LogInformation("{Image} ({Width}x{Height}) with {Model}: {Count} objects in {Seconds:0.00} s", imageName, image.Width, image.Height, model.Name, result.Objects.Count, total);
+        return Respond(entry, new TimingReport(queued, decode, network, dynamics, total, (network + dynamics) / megapixels), cached);
+    }
+
+    private static double Megapixels(Image image) => Math.Max(1e-6, (double)image.Height * image.Width / 1e6);
+
+    private static SegmentationResponse Respond(CachedSegmentation entry, TimingReport timing, bool cached)
+    {
+        (SegmentationResult result, DynamicsOptions dynamics) = entry.Current;
+        double? diameter = entry.Prediction is { } p ? p.Diameter ?? entry.Model.Card.Diameter : null;
+        return new SegmentationResponse(
+            entry.Id,
+            entry.Model.Name,
+            entry.ImageName,
+            entry.Image.Width,
+            entry.Image.Height,
+            diameter is double d ? Math.Round(d, 2) : null,
+            new SegmentSettings(dynamics.FlowThreshold, dynamics.CellprobThreshold, dynamics.MinSize),
+            result.Objects.Count,
+            result.Objects.Select(ObjectRow.Of).ToArray(),
+            timing,
+            ResultLinks.For(entry.Id, entry.Prediction is not null),
+            cached);
+    }
+}

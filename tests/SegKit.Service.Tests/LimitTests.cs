@@ -1,0 +1,212 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SegKit.Service.Tests;
+
+/// <summary>Every limit of the service, each with the status and message a client gets, and the service still up afterwards.</summary>
+public sealed class LimitTests
+{
+    private static byte[] SamplePng => File.ReadAllBytes(Path.Combine(ServiceFactory.Samples, "dsb_4be73d68.png"));
+
+    [Fact]
+    public async Task A_body_above_the_byte_limit_gets_413_naming_the_limit_with_or_without_a_length()
+    {
+        await using var factory = new ServiceFactory(new Dictionary<string, string> { ["MaxRequestBytes"] = "10000" });
+        using HttpClient client = await factory.ReadyClientAsync();
+
+        var (status, detail) = await Http.ProblemAsync(await Http.PostImageAsync(client, SamplePng));
+        Assert.Equal(413, status);
+        Assert.Contains($"the upload is {SamplePng.Length:N0} bytes, above the limit of 10,000 bytes (SegKit:MaxRequestBytes)", detail);
+
+        // Chunked: no Content-Length, so the limit is found while reading.
+        var chunked = new StreamContent(new MemoryStream(SamplePng)) { Headers = { ContentType = new MediaTypeHeaderValue("image/png") } };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/segment") { Content = chunked };
+        request.Headers.TransferEncodingChunked = true;
+        (status, detail) = await Http.ProblemAsync(await client.SendAsync(request));
+        Assert.Equal(413, status);
+        Assert.Contains("above the limit of 10,000 bytes", detail);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/models")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_30000_by_30000_image_gets_413_before_any_decoding()
+    {
+        await using var factory = new ServiceFactory();
+        using HttpClient client = await factory.ReadyClientAsync();
+
+        var (status, detail) = await Http.ProblemAsync(await Http.PostImageAsync(client, HugeBlackPng.Value, "?name=huge.png"));
+        Assert.Equal(413, status);
+        Assert.Contains("huge.png is 30000 x 30000 (900 megapixels), above this service's limit of 16 megapixels per image (SegKit:MaxMegapixels)", detail);
+    }
+
+    [Fact]
+    public async Task A_header_that_claims_more_pixels_than_its_file_can_hold_gets_400()
+    {
+        await using var factory = new ServiceFactory();
+        using HttpClient client = await factory.ReadyClientAsync();
+
+        var (status, detail) = await Http.ProblemAsync(await Http.PostImageAsync(client, LyingPng(30_000, 30_000, [0x78, 0x9C, 0x03, 0x00]), "?name=liar.png"));
+        Assert.Equal(400, status);
+        Assert.Contains("liar.png: corrupt PNG file: the header says 30000x30000 pixels, which a 61-byte file cannot hold", detail);
+    }
+
+    [Fact]
+    public async Task A_header_that_lies_small_about_a_damaged_image_gets_400()
+    {
+        await using var factory = new ServiceFactory();
+        using HttpClient client = await factory.ReadyClientAsync();
+
+        var (status, detail) = await Http.ProblemAsync(await Http.PostImageAsync(client, LyingPng(64, 64, [0x78, 0x9C, 0x03, 0x00]), "?name=liar.png"));
+        Assert.Equal(400, status);
+        Assert.Contains("liar.png", detail);
+    }
+
+    [Fact]
+    public async Task An_API_key_is_required_for_the_API_but_not_for_health_checks_or_the_viewer()
+    {
+        await using var factory = new ServiceFactory(new Dictionary<string, string> { ["ApiKey"] = "correct-horse-battery" });
+        using HttpClient client = factory.CreateClient();
+        await Ready.WaitAsync(client);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+
+        var (status, detail) = await Http.ProblemAsync(await client.GetAsync("/models"));
+        Assert.Equal(401, status);
+        Assert.Contains("needs an API key in the X-Api-Key header", detail);
+
+        client.DefaultRequestHeaders.Add("X-Api-Key", "wrong-key-guess");
+        (status, detail) = await Http.ProblemAsync(await Http.PostImageAsync(client, SamplePng));
+        Assert.Equal(401, status);
+        Assert.Contains("is wrong", detail);
+
+        client.DefaultRequestHeaders.Remove("X-Api-Key");
+        client.DefaultRequestHeaders.Add("X-Api-Key", "correct-horse-battery");
+        Assert.True((await Http.SegmentAsync(client, Path.Combine(ServiceFactory.Samples, "dsb_4be73d68.png"))).ObjectCount > 10);
+    }
+
+    [Fact]
+    public async Task Fifty_requests_at_once_against_a_queue_of_four_get_429_with_retry_after_and_no_5xx()
+    {
+        await using var factory = new ServiceFactory(new Dictionary<string, string> { ["MaxConcurrentRuns"] = "1", ["QueueLength"] = "4" });
+        using HttpClient client = await factory.ReadyClientAsync();
+        byte[] png = SamplePng;
+
+        HttpResponseMessage[] answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => Http.PostImageAsync(client, png))));
+
+        int ok = answers.Count(a => a.StatusCode == HttpStatusCode.OK);
+        HttpResponseMessage[] busy = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToArray();
+        Assert.Equal(50, ok + busy.Length);
+        Assert.InRange(ok, 5, 45);
+        Assert.NotEmpty(busy);
+        foreach (HttpResponseMessage refused in busy)
+        {
+            Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), "no Retry-After");
+            Assert.Contains("the service is busy", (await Http.ProblemAsync(refused)).Detail);
+        }
+
+        // The queue is empty again and the service answers.
+        WorkQueue queue = factory.Services.GetRequiredService<WorkQueue>();
+        Assert.Equal(0, queue.Admitted);
+        Assert.True((await Http.SegmentAsync(client, Path.Combine(ServiceFactory.Samples, "dsb_4be73d68.png"))).ObjectCount > 10);
+    }
+
+    [Fact]
+    public async Task A_request_that_waits_past_the_time_limit_gets_504_and_frees_its_place()
+    {
+        await using var factory = new ServiceFactory(new Dictionary<string, string> { ["MaxConcurrentRuns"] = "1", ["RequestTimeout"] = "00:00:01" });
+        using HttpClient client = await factory.ReadyClientAsync();
+        WorkQueue queue = factory.Services.GetRequiredService<WorkQueue>();
+
+        // The one run place is taken, so the request waits until its time is up.
+        using (WorkLease? held = await queue.EnterAsync(CancellationToken.None))
+        {
+            Assert.NotNull(held);
+            var (status, detail) = await Http.ProblemAsync(await Http.PostImageAsync(client, SamplePng));
+            Assert.Equal(504, status);
+            Assert.Contains("longer than this service's limit of 1 s (SegKit:RequestTimeout)", detail);
+            Assert.Equal(1, queue.Admitted);
+        }
+
+        Assert.Equal(0, queue.Admitted);
+    }
+
+    [Fact]
+    public async Task The_result_cache_stays_within_its_memory_budget()
+    {
+        // Room for one 256 x 256 result (about 4 MB with its image and its network output at the estimated scale), not two.
+        await using var factory = new ServiceFactory(new Dictionary<string, string> { ["ResultCacheBytes"] = "6000000" });
+        using HttpClient client = await factory.ReadyClientAsync();
+        string image = Path.Combine(ServiceFactory.Samples, "dsb_4be73d68.png");
+        SegmentationResponse first = await Http.SegmentAsync(client, image);
+        SegmentationResponse second = await Http.SegmentAsync(client, image);
+
+        ResultCache cache = factory.Services.GetRequiredService<ResultCache>();
+        Assert.Equal(1, cache.Count);
+        Assert.InRange(cache.Bytes, 1, 6_000_000);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"{first.Links.Masks}?flowThreshold=0", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"{second.Links.Masks}?flowThreshold=0", null)).StatusCode);
+    }
+
+    /// <summary>A real 30,000 x 30,000 8-bit black PNG (about 0.9 MB: zeros compress 1000-fold), made once.</summary>
+    private static readonly Lazy<byte[]> HugeBlackPng = new(() =>
+    {
+        const int Side = 30_000;
+        using var deflated = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(deflated, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            byte[] row = new byte[Side + 1]; // filter byte 0, then the pixels
+            for (int y = 0; y < Side; y++)
+            {
+                zlib.Write(row);
+            }
+        }
+
+        return LyingPng(Side, Side, deflated.ToArray());
+    });
+
+    /// <summary>A PNG whose header announces <paramref name="width"/> x <paramref name="height"/> 8-bit gray pixels (valid signature, IHDR and CRCs), with the given IDAT data.</summary>
+    private static byte[] LyingPng(int width, int height, byte[] idat)
+    {
+        byte[] ihdr = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
+        ihdr[8] = 8; // bit depth
+        ihdr[9] = 0; // grayscale
+        using var png = new MemoryStream();
+        png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        WriteChunk(png, "IHDR", ihdr);
+        WriteChunk(png, "IDAT", idat);
+        WriteChunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
+    private static void WriteChunk(Stream png, string type, byte[] data)
+    {
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
+        png.Write(length);
+        byte[] typeAndData = [.. System.Text.Encoding.ASCII.GetBytes(type), .. data];
+        png.Write(typeAndData);
+        Span<byte> crc = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(typeAndData));
+        png.Write(crc);
+    }
+
+    /// <summary>PNG's CRC-32 (ISO 3309), bit by bit: a few header bytes only.</summary>
+    private static uint Crc32(byte[] data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in data)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+}
