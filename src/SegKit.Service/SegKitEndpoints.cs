@@ -17,7 +17,7 @@ namespace SegKit.Service;
 /// The HTTP API. The client always sends the image itself; the service never opens a path a request names.
 /// <list type="bullet">
 /// <item>GET /models: the models and their cards.</item>
-/// <item>POST /segment?model=&amp;diameter=&amp;flowThreshold=&amp;cellprobThreshold=&amp;minSize=&amp;name=: the image as the body (or a multipart file); JSON back.</item>
+/// <item>POST /segment?model=&amp;diameter=&amp;channels=&amp;flowThreshold=&amp;cellprobThreshold=&amp;minSize=&amp;name=: the image as the body (or a multipart file); JSON back.</item>
 /// <item>POST /segment/{id}/masks?flowThreshold=&amp;cellprobThreshold=&amp;minSize=: the dynamics again on the cached network output.</item>
 /// <item>GET /segment/{id}/labels.png, labels.tif, overlay.png, objects.csv, flows.npy, cellprob.npy: the current result's files.</item>
 /// <item>GET /health/live, /health/ready, /openapi/v1.json, and the viewer at /.</item>

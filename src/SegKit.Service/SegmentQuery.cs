@@ -1,17 +1,18 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using SegKit.Core.Dynamics;
+using SegKit.Core.Images;
 
 namespace SegKit.Service;
 
 /// <summary>
-/// The query string of POST /segment (<c>model, diameter, flowThreshold, cellprobThreshold, minSize, name</c>) or of
+/// The query string of POST /segment (<c>model, diameter, channels, flowThreshold, cellprobThreshold, minSize, name</c>) or of
 /// POST /segment/{id}/masks (the three thresholds), checked: a wrong value or an unknown parameter is a 400 with a
 /// message naming it. A parameter that names a server path is refused: the service reads only the request's body.
 /// </summary>
 public sealed record SegmentQuery
 {
-    private static readonly string[] SegmentKeys = ["model", "diameter", "flowThreshold", "cellprobThreshold", "minSize", "name"];
+    private static readonly string[] SegmentKeys = ["model", "diameter", "channels", "flowThreshold", "cellprobThreshold", "minSize", "name"];
     private static readonly string[] MasksKeys = ["flowThreshold", "cellprobThreshold", "minSize"];
     private static readonly string[] PathLikeKeys = ["path", "imagePath", "file", "filePath", "url", "uri"];
 
@@ -19,6 +20,9 @@ public sealed record SegmentQuery
 
     /// <summary>Null: estimate each image's diameter (Cellpose).</summary>
     public double? Diameter { get; init; }
+
+    /// <summary>Cellpose-style channels (cytoplasm, nucleus); null: the model card's.</summary>
+    public ChannelSelection? Channels { get; init; }
 
     public DynamicsOptions Dynamics { get; init; } = DynamicsOptions.Default;
 
@@ -50,8 +54,29 @@ public sealed record SegmentQuery
             diameter = Number(d, "diameter", v => v > 0 && v <= 10_000, "a positive number of pixels (at most 10000), or auto", ref error);
         }
 
+        ChannelSelection? channels = null;
+        if (Text(query, "channels") is { } c)
+        {
+            string[] parts = c.Split(',');
+            try
+            {
+                channels = parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int cytoplasm) && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int nucleus)
+                    ? ChannelSelection.FromCellpose(cytoplasm, nucleus)
+                    : null;
+            }
+            catch (ArgumentException)
+            {
+                channels = null;
+            }
+
+            if (channels is null)
+            {
+                error ??= $"channels must be cytoplasm,nucleus in Cellpose's numbering (0 gray/none, 1 red, 2 green, 3 blue), e.g. 0,0 or 2,3, not '{c}'";
+            }
+        }
+
         double flow = Text(query, "flowThreshold") is { } f ? Number(f, "flowThreshold", v => v is >= 0 and <= 10, "a number from 0 (no quality check) to 10", ref error) ?? 0 : defaults.FlowThreshold;
-        double cellprob = Text(query, "cellprobThreshold") is { } c ? Number(c, "cellprobThreshold", v => v is >= -20 and <= 20, "a number from -20 to 20 (a logit; 0 is Cellpose's default)", ref error) ?? 0 : defaults.CellprobThreshold;
+        double cellprob = Text(query, "cellprobThreshold") is { } p ? Number(p, "cellprobThreshold", v => v is >= -20 and <= 20, "a number from -20 to 20 (a logit; 0 is Cellpose's default)", ref error) ?? 0 : defaults.CellprobThreshold;
         int minSize = defaults.MinSize;
         if (Text(query, "minSize") is { } m)
         {
@@ -80,6 +105,7 @@ public sealed record SegmentQuery
         {
             Model = Text(query, "model"),
             Diameter = diameter,
+            Channels = channels,
             Dynamics = defaults with { FlowThreshold = flow, CellprobThreshold = (float)cellprob, MinSize = minSize },
             Name = name is null ? null : Path.GetFileName(name),
         }, null);

@@ -107,7 +107,7 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
         }
 
         double decode = Stopwatch.GetElapsedTime(phase).TotalSeconds;
-        ModelSegmenter segmenter = model.Model.CreateSegmenter(new SegmentOptions { Diameter = query.Diameter, Dynamics = query.Dynamics });
+        ModelSegmenter segmenter = model.Model.CreateSegmenter(new SegmentOptions { Diameter = query.Diameter, Channels = query.Channels, Dynamics = query.Dynamics });
         phase = Stopwatch.GetTimestamp();
         CellposePrediction? prediction = null;
         SegmentationResult result;

@@ -139,6 +139,7 @@ public sealed class ApiTests : IClassFixture<ApiTests.Default>
     [InlineData("?minSize=1.5", 400, "minSize must be a whole number of pixels")]
     [InlineData("?imagePath=/etc/passwd", 400, "'imagePath': the service never reads files on the server")]
     [InlineData("?color=red", 400, "unknown parameter 'color'")]
+    [InlineData("?channels=2", 400, "channels must be cytoplasm,nucleus in Cellpose's numbering")]
     public async Task Wrong_parameters_are_refused_with_the_reason(string query, int expectedStatus, string expectedDetail)
     {
         using HttpClient client = await _factory.ReadyClientAsync();
@@ -146,6 +147,19 @@ public sealed class ApiTests : IClassFixture<ApiTests.Default>
         var (status, detail) = await Http.ProblemAsync(response);
         Assert.Equal(expectedStatus, status);
         Assert.Contains(expectedDetail, detail);
+    }
+
+    [Fact]
+    public async Task A_grayscale_image_with_colour_channels_asked_for_gets_422_and_with_the_cards_channels_works()
+    {
+        using HttpClient client = await _factory.ReadyClientAsync();
+        // A 16-bit single-channel PNG (a label image read as an image).
+        byte[] gray = File.ReadAllBytes(Path.Combine(ServiceFactory.SampleMasks, "dsb_4be73d68.png"));
+
+        var (status, detail) = await Http.ProblemAsync(await Http.PostImageAsync(client, gray, "?channels=2,3&name=gray.png"));
+        Assert.Equal(422, status);
+        Assert.Contains("gray.png: has 1 channel(s) but the model reads green (channel 2)", detail);
+        Assert.True((await Http.ReadAsync(await Http.PostImageAsync(client, gray, "?channels=0,0"))).ObjectCount > 0);
     }
 
     [Fact]

@@ -14,6 +14,8 @@ public sealed class ServiceFactory(IReadOnlyDictionary<string, string>? settings
 
     public static string Samples => Path.Combine(RepositoryLayout.Root, "models", "samples", "images");
 
+    public static string SampleMasks => Path.Combine(RepositoryLayout.Root, "models", "samples", "masks");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("SegKit:IncludeBundledModels", "false");
