@@ -2,9 +2,10 @@ namespace SegKit.Core.IO;
 
 /// <summary>
 /// Writes a file under a temporary name in the target folder and renames it into place, so a reader
-/// never sees a half-written output and a failed write leaves nothing behind.
+/// never sees a half-written output and a failed write leaves nothing behind. A process killed while writing leaves its
+/// hidden temporary file (named with its process id); <see cref="RemoveOrphans"/> clears those of processes that are gone.
 /// </summary>
-public static class AtomicFile
+public static partial class AtomicFile
 {
     public static void Write(string path, Action<Stream> write)
     {
@@ -28,7 +29,7 @@ public static class AtomicFile
         ArgumentNullException.ThrowIfNull(writeToPath);
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full) ?? ".";
-        string temp = Path.Combine(dir, $".{Path.GetFileNameWithoutExtension(full)}.{Guid.NewGuid():N}.tmp{Path.GetExtension(full)}");
+        string temp = Path.Combine(dir, $".{Path.GetFileNameWithoutExtension(full)}.{Environment.ProcessId}-{Guid.NewGuid():N}.tmp{Path.GetExtension(full)}");
         try
         {
             if (!Directory.Exists(dir))
@@ -69,4 +70,51 @@ public static class AtomicFile
         {
         }
     }
+
+    /// <summary>
+    /// Deletes the temporary files that writers killed mid-write left in <paramref name="folder"/> (those of processes
+    /// no longer running; a running writer's are left alone). Returns how many went.
+    /// </summary>
+    public static int RemoveOrphans(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        if (!Directory.Exists(folder))
+        {
+            return 0;
+        }
+
+        int removed = 0;
+        foreach (string file in Directory.EnumerateFiles(folder, ".*.tmp*"))
+        {
+            if (TempName().Match(Path.GetFileName(file)) is { Success: true } match
+                && int.TryParse(match.Groups[1].ValueSpan, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
+                && !IsRunning(pid))
+            {
+                TryDelete(file);
+                removed += File.Exists(file) ? 0 : 1;
+            }
+        }
+
+        return removed;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\..*\.(\d+)-[0-9a-f]{32}\.tmp(\.[^.]*)?$")]
+    private static partial System.Text.RegularExpressions.Regex TempName();
 }
