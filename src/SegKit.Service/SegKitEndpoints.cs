@@ -64,16 +64,18 @@ public static class SegKitEndpoints
                 throw new RequestRejectedException(StatusCodes.Status400BadRequest, error!);
             }
 
-            var (bytes, fileName) = await UploadReader.ReadAsync(context.Request, options.Value.MaxRequestBytes, timeout.Token).ConfigureAwait(false);
-            string name = query.Name ?? fileName ?? "upload";
+            // A place in the queue first: when the service is full, the upload is not even read.
+            using WorkLease lease = runner.Admit();
             try
             {
-                return Results.Json(await runner.SegmentAsync(bytes, name, query, timeout.Token).ConfigureAwait(false));
+                var (bytes, fileName) = await UploadReader.ReadAsync(context.Request, options.Value.MaxRequestBytes, timeout.Token).ConfigureAwait(false);
+                string name = query.Name ?? fileName ?? "upload";
+                return Results.Json(await runner.SegmentAsync(lease, bytes, name, query, timeout.Token).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
             {
                 throw new RequestRejectedException(StatusCodes.Status504GatewayTimeout,
-                    $"the request took longer than this service's limit of {options.Value.RequestTimeout.TotalSeconds:0} s (SegKit:RequestTimeout), most of it waiting for a run; try again later");
+                    $"the request took longer than this service's limit of {options.Value.RequestTimeout.TotalSeconds:0} s (SegKit:RequestTimeout), uploading or waiting for a run; try again later");
             }
         }).ConfigureAwait(false);
     }

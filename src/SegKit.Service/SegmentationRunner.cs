@@ -24,8 +24,25 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
     /// <summary>The model used when a request names none: the bundled nuclei model, else the first by name.</summary>
     public string? DefaultModel => catalog.TryGet("nuclei", out _) ? "nuclei" : catalog.Models.FirstOrDefault()?.Name;
 
-    public async Task<SegmentationResponse> SegmentAsync(byte[] bytes, string imageName, SegmentQuery query, CancellationToken cancellationToken)
+    /// <summary>A place in the work queue for a request about to upload an image, or 429 when the queue is full.</summary>
+    public WorkLease Admit()
     {
+        if (queue.TryAdmit() is { } lease)
+        {
+            return lease;
+        }
+
+        metrics.Rejected();
+        int retry = queue.RetryAfterSeconds();
+        throw new RequestRejectedException(StatusCodes.Status429TooManyRequests,
+            $"the service is busy: {queue.MaxConcurrentRuns} run(s) in progress and {options.Value.QueueLength} waiting (SegKit:MaxConcurrentRuns, SegKit:QueueLength); retry after {retry} s",
+            retry);
+    }
+
+    /// <param name="lease">The request's place from <see cref="Admit"/>; it is started here (after the cheap checks) and left to the caller to dispose.</param>
+    public async Task<SegmentationResponse> SegmentAsync(WorkLease lease, byte[] bytes, string imageName, SegmentQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
         ArgumentNullException.ThrowIfNull(bytes);
         ArgumentNullException.ThrowIfNull(query);
         long start = Stopwatch.GetTimestamp();
@@ -48,7 +65,7 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
                 $"{imageName} is {info.Width} x {info.Height} ({megapixels:0.##} megapixels), above this service's limit of {limit:0.##} megapixels per image (SegKit:MaxMegapixels)"));
         }
 
-        using WorkLease lease = await queue.EnterAsync(cancellationToken).ConfigureAwait(false) ?? throw Busy();
+        await lease.StartAsync(cancellationToken).ConfigureAwait(false);
         double queued = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return await Task.Run(() => Run(model, bytes, imageName, query, queued, start, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
@@ -82,15 +99,6 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
         return name is not null && catalog.TryGet(name, out ServedModel? model)
             ? model!
             : throw new RequestRejectedException(StatusCodes.Status404NotFound, $"no model named '{name}'; this service has: {string.Join(", ", catalog.Models.Select(m => m.Name))}");
-    }
-
-    private RequestRejectedException Busy()
-    {
-        metrics.Rejected();
-        int retry = queue.RetryAfterSeconds();
-        return new RequestRejectedException(StatusCodes.Status429TooManyRequests,
-            $"the service is busy: {queue.MaxConcurrentRuns} run(s) in progress and {options.Value.QueueLength} waiting (SegKit:MaxConcurrentRuns, SegKit:QueueLength); retry after {retry} s",
-            retry);
     }
 
     private SegmentationResponse Run(ServedModel model, byte[] bytes, string imageName, SegmentQuery query, double queued, long start, CancellationToken cancellationToken)

@@ -2,20 +2,45 @@ using System.Diagnostics;
 
 namespace SegKit.Service;
 
-/// <summary>One admitted run of the <see cref="WorkQueue"/>; disposing it frees the place (once).</summary>
+/// <summary>
+/// A request's place in the <see cref="WorkQueue"/>: admitted first, running after <see cref="StartAsync"/>; disposing it
+/// frees the run (if it started) and the place, once.
+/// </summary>
 public sealed class WorkLease : IDisposable
 {
     private readonly WorkQueue _queue;
-    private readonly long _start = Stopwatch.GetTimestamp();
-    private int _released;
+    private long _started;
+    private int _disposed;
 
     internal WorkLease(WorkQueue queue) => _queue = queue;
 
+    /// <summary>Waits for one of the run places.</summary>
+    /// <exception cref="OperationCanceledException">The request was cancelled while it waited.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Interlocked.Read(ref _started) != 0)
+        {
+            throw new InvalidOperationException("the lease has started already");
+        }
+
+        await _queue.WaitForRunAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Exchange(ref _started, Stopwatch.GetTimestamp());
+    }
+
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _released, 1) == 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            _queue.Release(Stopwatch.GetElapsedTime(_start));
+            return;
         }
+
+        long started = Interlocked.Read(ref _started);
+        if (started != 0)
+        {
+            _queue.EndRun(Stopwatch.GetElapsedTime(started));
+        }
+
+        _queue.Leave();
     }
 }

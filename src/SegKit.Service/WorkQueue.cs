@@ -4,8 +4,9 @@ namespace SegKit.Service;
 
 /// <summary>
 /// At most <see cref="SegKitServiceOptions.MaxConcurrentRuns"/> network runs at a time, and at most
-/// <see cref="SegKitServiceOptions.QueueLength"/> requests waiting for one: a request beyond that is refused at once
-/// (the caller answers 429), so a burst never turns into unbounded memory. Waiting ends early when the client goes away.
+/// <see cref="SegKitServiceOptions.QueueLength"/> requests admitted beyond them: a request past that is refused at
+/// once, before its body is read (the caller answers 429), so a burst costs neither memory nor decoding. Waiting for
+/// a run ends early when the client goes away.
 /// </summary>
 public sealed class WorkQueue : IDisposable
 {
@@ -25,17 +26,14 @@ public sealed class WorkQueue : IDisposable
 
     public int MaxConcurrentRuns { get; }
 
-    /// <summary>Requests running or waiting now.</summary>
+    /// <summary>Requests admitted now: running, waiting for a run, or still uploading.</summary>
     public int Admitted => Volatile.Read(ref _admitted);
 
-    /// <summary>Requests waiting for a run now.</summary>
+    /// <summary>Admitted requests that are not running.</summary>
     public int Waiting => Math.Max(0, Admitted - (MaxConcurrentRuns - _runs.CurrentCount));
 
-    /// <summary>
-    /// A place to run, or null when the queue is full. Dispose the lease when the run ends.
-    /// </summary>
-    /// <exception cref="OperationCanceledException">The request was cancelled while it waited.</exception>
-    public async Task<WorkLease?> EnterAsync(CancellationToken cancellationToken)
+    /// <summary>A place in the queue, or null when it is full. Dispose the lease when the request ends.</summary>
+    public WorkLease? TryAdmit()
     {
         if (Interlocked.Increment(ref _admitted) > _capacity)
         {
@@ -43,17 +41,29 @@ public sealed class WorkQueue : IDisposable
             return null;
         }
 
+        return new WorkLease(this);
+    }
+
+    /// <summary><see cref="TryAdmit"/> and <see cref="WorkLease.StartAsync"/> in one: a running place, or null when full.</summary>
+    /// <exception cref="OperationCanceledException">The request was cancelled while it waited.</exception>
+    public async Task<WorkLease?> EnterAsync(CancellationToken cancellationToken)
+    {
+        WorkLease? lease = TryAdmit();
+        if (lease is null)
+        {
+            return null;
+        }
+
         try
         {
-            await _runs.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await lease.StartAsync(cancellationToken).ConfigureAwait(false);
+            return lease;
         }
         catch
         {
-            Interlocked.Decrement(ref _admitted);
+            lease.Dispose();
             throw;
         }
-
-        return new WorkLease(this);
     }
 
     /// <summary>Seconds a refused client should wait before trying again: the mean run time times the runs ahead of it.</summary>
@@ -65,13 +75,16 @@ public sealed class WorkQueue : IDisposable
         return (int)Math.Clamp(Math.Ceiling(mean * ahead), 1, 600);
     }
 
-    internal void Release(TimeSpan held)
+    internal Task WaitForRunAsync(CancellationToken cancellationToken) => _runs.WaitAsync(cancellationToken);
+
+    internal void EndRun(TimeSpan held)
     {
         Interlocked.Add(ref _runTicks, held.Ticks);
         Interlocked.Increment(ref _runCount);
         _runs.Release();
-        Interlocked.Decrement(ref _admitted);
     }
+
+    internal void Leave() => Interlocked.Decrement(ref _admitted);
 
     public void Dispose() => _runs.Dispose();
 }

@@ -28,9 +28,10 @@ internal static class ServeCommand
         var concurrent = new Option<int?>("--max-concurrent") { Description = "Network runs at a time (default 1)." };
         var queue = new Option<int?>("--queue") { Description = "Requests that may wait for a run; more get 429 (default 4)." };
         var megapixels = new Option<double?>("--max-megapixels") { Description = "Largest image accepted, in megapixels (default 16)." };
+        var cache = new Option<int?>("--cache-mb") { Description = "Memory for cached results (re-thresholding, downloads), in MB (default 512)." };
         var command = new Command("serve", "Run the SegKit service: an HTTP API (POST /segment, GET /models, health checks, OpenAPI at /openapi/v1.json) and a web viewer at /.")
         {
-            port, host, models, noBundled, apiKey, concurrent, queue, megapixels,
+            port, host, models, noBundled, apiKey, concurrent, queue, megapixels, cache,
         };
         command.SetAction(result =>
         {
@@ -55,6 +56,7 @@ internal static class ServeCommand
                 options.MaxConcurrentRuns = result.GetValue(concurrent) ?? options.MaxConcurrentRuns;
                 options.QueueLength = result.GetValue(queue) ?? options.QueueLength;
                 options.MaxMegapixels = result.GetValue(megapixels) ?? options.MaxMegapixels;
+                options.ResultCacheBytes = result.GetValue(cache) is int mb ? mb * 1024L * 1024 : options.ResultCacheBytes;
             });
         });
         return command;
