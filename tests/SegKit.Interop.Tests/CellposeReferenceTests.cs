@@ -92,7 +92,7 @@ public sealed class CellposeReferenceTests(ITestOutputHelper output)
 
     [SharedDataFact]
     [Trait("Category", RepositoryLayout.SharedDataCategory)]
-    public void Imported_model_finds_Cellposes_masks_at_diameter_17()
+    public void Imported_model_computes_Cellposes_flows_and_finds_its_masks_at_diameter_17()
     {
         CellposeModelFile file = CellposeModelFile.Read(ModelPath);
         string onnxPath = Path.Combine(Path.GetTempPath(), $"segkit-cellpose-import-{Environment.ProcessId}.onnx");
@@ -112,9 +112,16 @@ public sealed class CellposeReferenceTests(ITestOutputHelper output)
                 NpyArray masks = NpyFile.Read(Path.Combine(Fixture, name + ".masks.npy"));
                 var truth = new LabelImage(masks.Shape[0], masks.Shape[1], masks.ToInt32());
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                LabelImage labels = segmenter.Segment(ImageFile.Read(image), image).Labels;
+                SegmentationResult result = segmenter.Segment(ImageFile.Read(image), image);
+                double seconds = clock.Elapsed.TotalSeconds;
+                LabelImage labels = result.Labels;
                 ThresholdScores scores = InstanceMetrics.Evaluate(truth, labels, [0.5]).At(0.5);
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {labels.MaxLabel} objects (Cellpose {truth.MaxLabel}), AP@0.5 {scores.AveragePrecision:0.000} vs Cellpose's masks, {clock.Elapsed.TotalSeconds:0.00} s"));
+
+                // The whole front half (grey, normalize99, Cellpose's zero padding, tiles, taper blending) as Cellpose runs it.
+                double flows = MaxDifference(NpyFile.Read(Path.Combine(Fixture, name + ".flows.npy")).ToSingle(), result.Flows!.Buffer);
+                double probability = MaxDifference(NpyFile.Read(Path.Combine(Fixture, name + ".cellprob.npy")).ToSingle(), result.Probability!);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {labels.MaxLabel} objects (Cellpose {truth.MaxLabel}), AP@0.5 {scores.AveragePrecision:0.000} vs Cellpose's masks; flows max |diff| {flows:G3}, cell probability {probability:G3}; {seconds:0.00} s"));
+                Assert.True(flows < 1e-4 && probability < 1e-4, $"{name}: flows differ from Cellpose's by {flows}, cell probability by {probability}");
                 Assert.True(truth.MaxLabel > 5, $"{name}: Cellpose found {truth.MaxLabel} objects; the comparison would prove little");
                 Assert.True(scores.AveragePrecision >= 0.98, $"{name}: AP@0.5 {scores.AveragePrecision:0.000} against Cellpose's masks ({labels.MaxLabel} objects vs {truth.MaxLabel})");
             }

@@ -41,7 +41,10 @@ public static class CellposeModelImporter
         return net;
     }
 
-    /// <summary>The card for the imported model: Cellpose's channels, normalisation (1st..99th percentile), tile size and diameter.</summary>
+    /// <summary>
+    /// The card for the imported model: Cellpose's channels, normalisation (1st..99th percentile), tile size, zero tile
+    /// padding (so the network sees the windows Cellpose gives it) and diameter.
+    /// </summary>
     public static ModelCard CreateCard(CellposeModelFile file, double? diameter, SizeModelParameters? sizeModel, string segKitVersion)
     {
         ArgumentNullException.ThrowIfNull(file);
@@ -55,6 +58,7 @@ public static class CellposeModelImporter
             Diameter = ModelDiameter(file, diameter),
             TileSize = CellposeTileSize,
             Halo = 0,
+            CellposeTilePadding = true,
             TrainingData = $"imported from the Cellpose model file {System.IO.Path.GetFileName(file.Path)} (CPnet, widths {file.WidthsText}){labels}",
             TrainingSteps = 0,
             TrainedAt = new DateTimeOffset(File.GetLastWriteTimeUtc(file.Path), TimeSpan.Zero),
