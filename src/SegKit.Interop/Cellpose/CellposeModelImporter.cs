@@ -67,6 +67,30 @@ public static class CellposeModelImporter
         };
     }
 
+    /// <summary>
+    /// Cellpose's size model (<see cref="CellposeSizeModelFile"/>) for a card whose diameter may differ from the one it
+    /// was fitted for: Cellpose computes exp(A.(s - smean) + log(fitted) + ymean), the card d exp(A.(s - smean) + m), so
+    /// m = ymean + log(fitted / d) gives the same diameters.
+    /// </summary>
+    public static SizeModelParameters ForModelDiameter(SizeModelParameters sizeModel, double fittedDiameter, double modelDiameter)
+    {
+        ArgumentNullException.ThrowIfNull(sizeModel);
+        return new SizeModelParameters(sizeModel.StyleMean, sizeModel.Coefficients, sizeModel.MeanLogRatio + Math.Log(fittedDiameter / modelDiameter), sizeModel.Samples);
+    }
+
+    /// <summary>Checks that a size model reads this network's style (one value per channel of its deepest level).</summary>
+    /// <exception cref="ModelFileException">The style lengths differ.</exception>
+    public static void CheckSizeModel(CellposeModelFile file, SizeModelParameters sizeModel, string sizeModelPath)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(sizeModel);
+        int style = file.Options.Widths[^1];
+        if (sizeModel.StyleMean.Count != style)
+        {
+            throw new ModelFileException(string.Create(CultureInfo.InvariantCulture, $"the size model reads styles of {sizeModel.StyleMean.Count} values but the network beside it ({System.IO.Path.GetFileName(file.Path)}) makes {style}"), sizeModelPath);
+        }
+    }
+
     private static double ModelDiameter(CellposeModelFile file, double? diameter)
     {
         if (diameter is double given)
