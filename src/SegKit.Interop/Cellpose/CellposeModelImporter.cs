@@ -167,5 +167,5 @@ public static class CellposeModelImporter
 
     private static string Shape(IEnumerable<long> dims) => $"[{string.Join(", ", dims)}]";
 
-    private static string List(List<string> names) => string.Join(", ", names.Take(5).Select(n => $"'{n}'")) + (names.Count > 5 ? $" and {names.Count - 5} more" : "");
+    private static string List(List<string> names) => string.Join(", ", names.Take(5).Select(n => $"'{UntrustedText.Quote(n)}'")) + (names.Count > 5 ? $" and {names.Count - 5} more" : "");
 }

@@ -114,7 +114,7 @@ public static class CellposeSizeModelFile
         {
             "f4" => 4,
             "f8" => 8,
-            _ => throw new ModelFileException($"'{key}' has dtype {dtype.Code}; a size model holds floats", path),
+            _ => throw new ModelFileException($"'{key}' has dtype {UntrustedText.Quote(dtype.Code)}; a size model holds floats", path),
         };
         if (count < 1 || count > data.Length / size || data.Length != count * size)
         {

@@ -419,7 +419,7 @@ internal sealed class PickleReader
             string full = $"{module}.{name}";
             throw new PickleCodeException(
                 full,
-                string.Create(CultureInfo.InvariantCulture, $"{part} at byte {opcodeStart}: refuses the pickle global '{full}': a model file may only rebuild tensors and plain containers, and this name could run code when unpickled (nothing was run)"),
+                string.Create(CultureInfo.InvariantCulture, $"{part} at byte {opcodeStart}: refuses the pickle global '{UntrustedText.Quote(full)}': a model file may only rebuild tensors and plain containers, and this name could run code when unpickled (nothing was run)"),
                 filePath);
         }
 
@@ -533,7 +533,7 @@ internal sealed class PickleReader
             ("f8", 8) => big ? BinaryPrimitives.ReadDoubleBigEndian(bytes) : BinaryPrimitives.ReadDoubleLittleEndian(bytes),
             ("i8", 8) => big ? BinaryPrimitives.ReadInt64BigEndian(bytes) : BinaryPrimitives.ReadInt64LittleEndian(bytes),
             ("i4", 4) => big ? BinaryPrimitives.ReadInt32BigEndian(bytes) : BinaryPrimitives.ReadInt32LittleEndian(bytes),
-            _ => throw Fail($"a numpy scalar of type '{dtype.Code}' with {bytes.Length} bytes"),
+            _ => throw Fail($"a numpy scalar of type '{UntrustedText.Quote(dtype.Code)}' with {bytes.Length} bytes"),
         };
     }
 

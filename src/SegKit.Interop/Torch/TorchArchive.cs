@@ -63,7 +63,15 @@ public static class TorchArchive
         }
 
         string prefix = pickles[0].FullName[..^"data.pkl".Length];
-        var entries = zip.Entries.ToDictionary(e => e.FullName, StringComparer.Ordinal);
+        var entries = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
+        foreach (ZipArchiveEntry entry in zip.Entries)
+        {
+            if (!entries.TryAdd(entry.FullName, entry))
+            {
+                throw new ModelFileException($"the archive holds entry {UntrustedText.Quote(entry.FullName)} twice", path);
+            }
+        }
+
         if (entries.TryGetValue(prefix + "byteorder", out ZipArchiveEntry? byteOrder))
         {
             string order = System.Text.Encoding.ASCII.GetString(ReadEntry(byteOrder, 16, fileLength, path)).Trim();
@@ -73,7 +81,7 @@ public static class TorchArchive
             }
         }
 
-        object? root = PickleReader.Read(ReadEntry(pickles[0], MaxPickleBytes, fileLength, path), path, pickles[0].FullName);
+        object? root = PickleReader.Read(ReadEntry(pickles[0], MaxPickleBytes, fileLength, path), path, UntrustedText.Quote(pickles[0].FullName));
         if (root is not PickleDictionary dict)
         {
             throw new ModelFileException($"holds a {Describe(root)}, not a state dict (a dict of named tensors)", path);
@@ -90,7 +98,7 @@ public static class TorchArchive
 
             if (value is not TorchTensorReference reference)
             {
-                throw new ModelFileException($"state-dict entry '{name}' is a {Describe(value)}, not a tensor", path);
+                throw new ModelFileException($"state-dict entry '{UntrustedText.Quote(name)}' is a {Describe(value)}, not a tensor", path);
             }
 
             TorchStorageReference storage = reference.Storage;
@@ -99,14 +107,14 @@ public static class TorchArchive
                 string entryName = prefix + "data/" + storage.Key;
                 if (!entries.TryGetValue(entryName, out ZipArchiveEntry? entry))
                 {
-                    throw new ModelFileException($"tensor '{name}' refers to storage '{storage.Key}', which the archive lacks ({entryName})", path);
+                    throw new ModelFileException($"tensor '{UntrustedText.Quote(name)}' refers to storage '{UntrustedText.Quote(storage.Key)}', which the archive lacks ({UntrustedText.Quote(entryName)})", path);
                 }
 
                 int elementSize = TorchDataTypes.Size(storage.DataType);
                 long expected = storage.ElementCount <= fileLength / elementSize ? storage.ElementCount * elementSize : long.MaxValue;
                 if (entry.Length != expected)
                 {
-                    throw new ModelFileException(string.Create(CultureInfo.InvariantCulture, $"storage '{storage.Key}' of tensor '{name}' should hold {storage.ElementCount} {storage.DataType} values ({expected} bytes) but its entry has {entry.Length} bytes"), path);
+                    throw new ModelFileException(string.Create(CultureInfo.InvariantCulture, $"storage '{UntrustedText.Quote(storage.Key)}' of tensor '{UntrustedText.Quote(name)}' should hold {storage.ElementCount} {storage.DataType} values ({expected} bytes) but its entry has {entry.Length} bytes"), path);
                 }
 
                 bytes = ReadEntry(entry, int.MaxValue, fileLength, path);
@@ -124,7 +132,7 @@ public static class TorchArchive
         // A stored entry cannot be larger than the file; a compressed one claiming more would be a zip bomb.
         if (entry.Length > limit || entry.Length > fileLength)
         {
-            throw new ModelFileException(string.Create(CultureInfo.InvariantCulture, $"archive entry {entry.FullName} claims {entry.Length} bytes, more than the file ({fileLength} bytes) or this reader's limit ({limit}) allows"), path);
+            throw new ModelFileException(string.Create(CultureInfo.InvariantCulture, $"archive entry {UntrustedText.Quote(entry.FullName)} claims {entry.Length} bytes, more than the file ({fileLength} bytes) or this reader's limit ({limit}) allows"), path);
         }
 
         var bytes = new byte[entry.Length];
@@ -132,7 +140,7 @@ public static class TorchArchive
         int read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
         if (read != bytes.Length)
         {
-            throw new ModelFileException(string.Create(CultureInfo.InvariantCulture, $"archive entry {entry.FullName} is truncated: {read} of {bytes.Length} bytes"), path);
+            throw new ModelFileException(string.Create(CultureInfo.InvariantCulture, $"archive entry {UntrustedText.Quote(entry.FullName)} is truncated: {read} of {bytes.Length} bytes"), path);
         }
 
         return bytes;
@@ -156,14 +164,14 @@ public static class TorchArchive
         }
         catch (OverflowException)
         {
-            throw new ModelFileException($"tensor '{name}' has an impossible shape [{string.Join(", ", reference.Shape)}]", path);
+            throw new ModelFileException($"tensor '{UntrustedText.Quote(name)}' has an impossible shape [{string.Join(", ", reference.Shape)}]", path);
         }
 
         // A tensor holds no more elements than its storage (no zero-stride broadcasting in a state dict), so its values
         // never need more memory than the file's bytes.
         if (count > storage.ElementCount || (count > 0 && last >= storage.ElementCount))
         {
-            throw new ModelFileException(string.Create(CultureInfo.InvariantCulture, $"tensor '{name}' of shape [{string.Join(", ", reference.Shape)}] reaches element {last} of a storage of {storage.ElementCount}"), path);
+            throw new ModelFileException(string.Create(CultureInfo.InvariantCulture, $"tensor '{UntrustedText.Quote(name)}' of shape [{string.Join(", ", reference.Shape)}] reaches element {last} of a storage of {storage.ElementCount}"), path);
         }
 
         int size = TorchDataTypes.Size(storage.DataType);
