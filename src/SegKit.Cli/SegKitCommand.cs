@@ -23,6 +23,7 @@ internal static class SegKitCommand
         root.Subcommands.Add(TrainCommand.Create(console));
         root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(SizeModelCommand.Create(console));
+        root.Subcommands.Add(ImportCommand.Create(console));
         root.Subcommands.Add(InfoCommand.Create(console));
         root.Subcommands.Add(ServeCommand.Create(console));
 

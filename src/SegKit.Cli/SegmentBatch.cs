@@ -1,4 +1,11 @@
 namespace SegKit.Cli;
 
 /// <summary>What segkit segment does with each image, whatever segments it; inputs already expanded to files.</summary>
-internal sealed record SegmentBatch(IReadOnlyList<string> Inputs, string OutDir, bool Overwrite, bool SaveFlows, double MaxMegapixels);
+internal sealed record SegmentBatch(IReadOnlyList<string> Inputs, string OutDir, bool Overwrite, bool SaveFlows, double MaxMegapixels)
+{
+    /// <summary>Write NAME_rois.zip, an ImageJ ROI set for Fiji's ROI Manager.</summary>
+    public bool SaveRois { get; init; }
+
+    /// <summary>Write NAME_cp_outlines.txt, Cellpose's outline text.</summary>
+    public bool SaveOutlines { get; init; }
+}

@@ -34,6 +34,7 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
             EstimateDiameter = Options.EstimateDiameter,
             DiameterEstimator = Options.DiameterEstimator,
             TileSize = Options.TileSize,
+            TilePadding = Options.TilePadding,
             BatchSize = Options.BatchSize,
             FlipAugmentation = Options.FlipAugmentation,
             Dynamics = Options.Dynamics,

@@ -31,6 +31,9 @@ public sealed record CellposeSegmenterOptions
 
     public int TileSize { get; init; } = TilePlan.DefaultTileSize;
 
+    /// <summary>What tiles see beyond the image: the card's choice (Cellpose's zeros for models imported from Cellpose).</summary>
+    public TilePadding TilePadding { get; init; } = TilePadding.Mirror;
+
     public int BatchSize { get; init; } = 8;
 
     public bool FlipAugmentation { get; init; }

@@ -64,6 +64,7 @@ public sealed class ModelSegmenter
                     ? new StyleDiameterEstimator(style, size, modelDiameter, tileSize)
                     : null,
                 TileSize = tileSize,
+                TilePadding = card.CellposeTilePadding ? TilePadding.Cellpose : TilePadding.Mirror,
                 BatchSize = options.BatchSize ?? SegmentOptions.CellposeBatchSize,
                 FlipAugmentation = options.FlipAugmentation,
                 Dynamics = options.Dynamics,

@@ -27,6 +27,7 @@ public sealed record ModelCard
     private const string ClassKeyPrefix = "segkit.unet.class.";
     private const string TileSizeKey = "segkit.tile.size";
     private const string HaloKey = "segkit.tile.halo";
+    private const string PaddingKey = "segkit.tile.padding";
     private const string TrainingDataKey = "segkit.training.data";
     private const string TrainingStepsKey = "segkit.training.steps";
     private const string TrainingDateKey = "segkit.training.date";
@@ -62,6 +63,13 @@ public sealed record ModelCard
 
     /// <summary>Pixels at each tile border that are context, not output (overlap with the neighbours).</summary>
     public int Halo { get; init; }
+
+    /// <summary>
+    /// Cellpose only: tiles see zeros beyond the image, padded as Cellpose v3 pads (8 pixels and up to a multiple of 16 on
+    /// each side), instead of SegKit's mirror. Set for models imported from Cellpose, so they compute what Cellpose
+    /// computes; written as "segkit.tile.padding" = "cellpose" (absent means mirror).
+    /// </summary>
+    public bool CellposeTilePadding { get; init; }
 
     public string TrainingData { get; init; } = "";
 
@@ -105,6 +113,8 @@ public sealed record ModelCard
         }
         m[TileSizeKey] = Text(TileSize);
         m[HaloKey] = Text(Halo);
+        if (CellposeTilePadding)
+            m[PaddingKey] = "cellpose";
         m[TrainingDataKey] = TrainingData;
         m[TrainingStepsKey] = Text(TrainingSteps);
         m[TrainingDateKey] = TrainedAt.ToString("O", CultureInfo.InvariantCulture);
@@ -156,6 +166,7 @@ public sealed record ModelCard
             Classes = metadata.ContainsKey(ClassesKey) ? reader.List(ClassesKey, ClassKeyPrefix) : null,
             TileSize = reader.Int(TileSizeKey),
             Halo = reader.Int(HaloKey),
+            CellposeTilePadding = metadata.TryGetValue(PaddingKey, out var padding) && (padding == "cellpose" ? true : padding == "mirror" ? false : throw reader.Fail($"{PaddingKey} is '{padding}', expected 'cellpose' or 'mirror'")),
             TrainingData = reader.Required(TrainingDataKey),
             TrainingSteps = reader.Long(TrainingStepsKey),
             TrainedAt = reader.Date(TrainingDateKey),
@@ -189,6 +200,7 @@ public sealed record ModelCard
         && (Classes is null ? other.Classes is null : other.Classes is not null && Classes.SequenceEqual(other.Classes))
         && TileSize == other.TileSize
         && Halo == other.Halo
+        && CellposeTilePadding == other.CellposeTilePadding
         && TrainingData == other.TrainingData
         && TrainingSteps == other.TrainingSteps
         && TrainedAt.Equals(other.TrainedAt)
@@ -230,6 +242,8 @@ public sealed record ModelCard
             return "a U-Net model needs at least two classes";
         if (Kind == SegmentationModelKind.UNet && Diameter is not null)
             return "a U-Net model has no diameter";
+        if (Kind == SegmentationModelKind.UNet && CellposeTilePadding)
+            return "a U-Net model has no Cellpose tile padding";
         if (TileSize <= 0 || Halo < 0 || 2 * Halo >= TileSize)
             return $"tile size {TileSize} with halo {Halo} leaves no output";
         if (TrainingSteps < 0)

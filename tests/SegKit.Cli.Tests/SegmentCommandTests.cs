@@ -31,6 +31,38 @@ public class SegmentCommandTests
     }
 
     [Fact]
+    public void ROI_sets_and_outline_text_hold_one_outline_per_object()
+    {
+        string outDir = Repo.NewTempDir();
+        string image = Path.Combine(Repo.SampleImages, "dsb_4be73d68.png");
+        var run = CliRun.Of("segment", image, "--out", outDir, "--method", "classical", "--save-rois", "--save-outlines");
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        var labels = LabelImageFile.Read(Path.Combine(outDir, "dsb_4be73d68_masks.tif"));
+        Assert.True(labels.MaxLabel > 10, $"{labels.MaxLabel} objects: too few to test with");
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(Path.Combine(outDir, "dsb_4be73d68_rois.zip")))
+        {
+            Assert.Equal(labels.MaxLabel, zip.Entries.Count);
+            foreach (var entry in zip.Entries)
+            {
+                // The first point of each polygon (header: top at 8, left at 10; x and y offsets at 64 and 64 + 2n) is on its object.
+                using var stream = entry.Open();
+                var bytes = new byte[entry.Length];
+                stream.ReadExactly(bytes);
+                int n = (bytes[16] << 8) | bytes[17];
+                int y = ((bytes[8] << 8) | bytes[9]) + ((bytes[64 + (2 * n)] << 8) | bytes[65 + (2 * n)]);
+                int x = ((bytes[10] << 8) | bytes[11]) + ((bytes[64] << 8) | bytes[65]);
+                Assert.Equal(int.Parse(entry.Name[..4], System.Globalization.CultureInfo.InvariantCulture), labels[y, x]);
+            }
+        }
+
+        string[] lines = File.ReadAllLines(Path.Combine(outDir, "dsb_4be73d68_cp_outlines.txt"));
+        Assert.Equal(labels.MaxLabel, lines.Length);
+        Assert.All(lines.Where(l => l.Length > 0), l => Assert.Matches(@"^\d+,\d+(,\d+,\d+)*$", l));
+        Assert.Empty(Directory.GetFiles(outDir, "*.tmp*"));
+    }
+
+    [Fact]
     public void Existing_outputs_are_skipped_unless_overwrite()
     {
         string outDir = Repo.NewTempDir();

@@ -38,6 +38,26 @@ public sealed class ModelCardTests
     }
 
     [Fact]
+    public void Cellpose_tile_padding_round_trips_and_is_absent_by_default()
+    {
+        var plain = SampleModels.CellposeCard();
+        Assert.DoesNotContain("segkit.tile.padding", plain.ToMetadata().Keys);
+        Assert.False(ModelCard.FromMetadata(plain.ToMetadata())!.CellposeTilePadding);
+
+        var imported = plain with { CellposeTilePadding = true };
+        var metadata = imported.ToMetadata();
+        Assert.Equal("cellpose", metadata["segkit.tile.padding"]);
+        Assert.Equal(imported, ModelCard.FromMetadata(metadata));
+        Assert.NotEqual(plain, imported);
+
+        metadata["segkit.tile.padding"] = "mirror";
+        Assert.False(ModelCard.FromMetadata(metadata)!.CellposeTilePadding);
+        metadata["segkit.tile.padding"] = "reflect";
+        var e = Assert.Throws<OnnxFormatException>(() => ModelCard.FromMetadata(metadata, "m.onnx"));
+        Assert.Contains("expected 'cellpose' or 'mirror'", e.Message);
+    }
+
+    [Fact]
     public void UNet_card_round_trips_through_a_file_without_loading_weights()
     {
         var card = SampleModels.CellposeCard() with

@@ -1,15 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using SegKit.Core;
 using SegKit.Export;
 using SegKit.Inference;
 using SegKit.Onnx;
 using SegKit.Training.Models;
 using SegKit.Training.Training;
-using TorchSharp;
 
 namespace SegKit.Cli.Commands;
 
@@ -19,14 +16,6 @@ namespace SegKit.Cli.Commands;
 /// </summary>
 internal static class ExportCommand
 {
-    /// <summary>
-    /// Largest difference between ONNX Runtime and TorchSharp outputs that still counts as the same network, relative to
-    /// the output's largest magnitude (at least 1): float32 sums in another order differ in proportion to the values
-    /// summed, so a network with larger activations may differ by more than 1e-4 in absolute terms and still be exact.
-    /// A wrong weight or operator differs by orders of magnitude more.
-    /// </summary>
-    public const double ParityTolerance = 1e-4;
-
     public static Command Create(CliConsole console)
     {
         var checkpoint = new Argument<string>("checkpoint") { Description = "A checkpoint written by segkit train (best.ckpt or last.ckpt)." };
@@ -85,7 +74,7 @@ internal static class ExportCommand
                 };
                 onnx = CellposeNetExporter.Export(net, card);
                 channels = net.Options.InputChannels;
-                difference = ParityCheck(input => net.forward(input).Output, OnnxWriter.ToBytes(onnx), CellposeNetExporter.InputName, CellposeNetExporter.OutputName, channels, options.PatchSize);
+                difference = ExportGate.ParityCheck(input => net.forward(input).Output, OnnxWriter.ToBytes(onnx), CellposeNetExporter.InputName, CellposeNetExporter.OutputName, channels, options.PatchSize);
                 break;
             case UNet unet:
                 card = card with
@@ -98,7 +87,7 @@ internal static class ExportCommand
                 };
                 onnx = UNetExporter.Export(unet, card);
                 channels = unet.Options.InputChannels;
-                difference = ParityCheck(unet.forward, OnnxWriter.ToBytes(onnx), UNetExporter.InputName, UNetExporter.OutputName, channels, options.PatchSize);
+                difference = ExportGate.ParityCheck(unet.forward, OnnxWriter.ToBytes(onnx), UNetExporter.InputName, UNetExporter.OutputName, channels, options.PatchSize);
                 break;
             default:
                 throw new SegKitException($"the checkpoint holds a {model.GetName()}, which has no ONNX export", checkpointPath);
@@ -120,15 +109,7 @@ internal static class ExportCommand
             }
         }
 
-        if (!(difference <= ParityTolerance))
-        {
-            throw new SegKitException($"ONNX Runtime differs from TorchSharp by {difference:G3} relative to the output's scale (tolerance {ParityTolerance:G1}); nothing was written", checkpointPath);
-        }
-
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(outPath));
-        OutputFolder.Prepare(dir!);
-        OnnxWriter.WriteFile(outPath, onnx);
-        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {outPath} ({new FileInfo(outPath).Length / 1e6:0.0} MB); ONNX Runtime vs TorchSharp max difference {difference:G3} (relative to the output's scale)"));
+        ExportGate.Write(console, onnx, difference, checkpointPath, outPath);
         return ExitCodes.Success;
     }
 
@@ -137,24 +118,4 @@ internal static class ExportCommand
 
     private static string[] Names(string prefix, int count) =>
         Enumerable.Range(0, count).Select(i => string.Create(CultureInfo.InvariantCulture, $"{prefix} {i}")).ToArray();
-
-    /// <summary>Largest |TorchSharp - ONNX Runtime| on a seeded random [1, C, size, size] input; infinity when the shapes differ.</summary>
-    private static double ParityCheck(Func<torch.Tensor, torch.Tensor> forward, byte[] onnx, string inputName, string outputName, int channels, int size)
-    {
-        using var session = OnnxSessions.Open(onnx, "exported model", intraOpThreads: 2);
-        using var scope = torch.NewDisposeScope();
-        var generator = new torch.Generator(12345);
-        var input = torch.randn([1, channels, size, size], generator: generator);
-        var expected = forward(input);
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(inputName, new DenseTensor<float>(input.data<float>().ToArray(), [1, channels, size, size]))]);
-        var actual = results.First(r => r.Name == outputName).AsTensor<float>();
-        if (!actual.Dimensions.ToArray().Select(d => (long)d).SequenceEqual(expected.shape))
-        {
-            return double.PositiveInfinity;
-        }
-
-        float[] reference = expected.data<float>().ToArray();
-        double scale = Math.Max(1, reference.Max(v => Math.Abs((double)v)));
-        return reference.Zip(actual.ToArray(), (a, b) => Math.Abs((double)a - b)).Max() / scale;
-    }
 }

@@ -101,11 +101,11 @@ internal static class InfoCommand
         if (card.Kind == SegmentationModelKind.Cellpose)
         {
             lines.Add(("size model", card.SizeModel is { } size
-                ? $"fitted on {size.Samples} styles (the diameter is estimated in one pass)"
+                ? (size.Samples > 0 ? $"fitted on {size.Samples} styles" : "fitted by Cellpose") + " (the diameter is estimated in one pass)"
                 : "none (the diameter is estimated from a first pass's masks; segkit size-model fits one)"));
         }
 
-        lines.Add(("tile", $"{card.TileSize} (halo {card.Halo})"));
+        lines.Add(("tile", $"{card.TileSize} (halo {card.Halo}){(card.CellposeTilePadding ? ", zero padding as Cellpose's" : "")}"));
         lines.Add(("training", card.TrainingData));
         lines.Add(("trained", card.TrainedAt.ToString("u", CultureInfo.InvariantCulture)));
         foreach (var metric in card.ValidationMetrics)

@@ -8,6 +8,8 @@ using SegKit.Core.IO;
 using SegKit.Core.Pipelines;
 using SegKit.Imaging;
 using SegKit.Inference;
+using SegKit.Interop.ImageJ;
+using SegKit.Interop.Outlines;
 using SegKit.Onnx;
 
 namespace SegKit.Cli.Commands;
@@ -44,11 +46,13 @@ internal static class SegmentCommand
         device.AcceptOnlyFromAmong("cpu", "cuda");
         var augment = new Option<bool>("--augment") { Description = "Average each tile with its flipped versions (models only; slower, a little more accurate)." };
         var saveFlows = new Option<bool>("--save-flows") { Description = "Cellpose models: also write <name>_flows.npy ([2, H, W] dY, dX) and <name>_cellprob.npy ([H, W] probability logits)." };
+        var saveRois = new Option<bool>("--save-rois") { Description = "Also write <name>_rois.zip: one polygon ROI per object (its outer boundary) in ImageJ's format, for Fiji's ROI Manager." };
+        var saveOutlines = new Option<bool>("--save-outlines") { Description = "Also write <name>_cp_outlines.txt: Cellpose's outline text (one line x1,y1,x2,y2,... per object)." };
         var maxMegapixels = new Option<double>("--max-megapixels") { DefaultValueFactory = _ => ImageSizeLimit.DefaultMegapixels, Description = "Refuse images above this size (about 100 bytes of memory per pixel are needed)." };
 
         var command = new Command("segment", "Segment nuclei or cells in images; writes <name>_masks.tif, <name>_overlay.png and <name>_objects.csv per image.")
         {
-            inputs, output, method, overwrite, sigma, model, kind, modelDiameter, estimate, device, augment, saveFlows, maxMegapixels,
+            inputs, output, method, overwrite, sigma, model, kind, modelDiameter, estimate, device, augment, saveFlows, saveRois, saveOutlines, maxMegapixels,
         };
         var cellpose = CellposeCommandOptions.ForModels(command);
         command.SetAction(result =>
@@ -69,7 +73,11 @@ internal static class SegmentCommand
                 throw new CliUsageException("--max-megapixels must be positive");
             }
 
-            var batch = new SegmentBatch(InputFiles.Expand(result.GetValue(inputs)!), result.GetValue(output)!, result.GetValue(overwrite), result.GetValue(saveFlows), result.GetValue(maxMegapixels));
+            var batch = new SegmentBatch(InputFiles.Expand(result.GetValue(inputs)!), result.GetValue(output)!, result.GetValue(overwrite), result.GetValue(saveFlows), result.GetValue(maxMegapixels))
+            {
+                SaveRois = result.GetValue(saveRois),
+                SaveOutlines = result.GetValue(saveOutlines),
+            };
             string? modelPath = result.GetValue(model);
             string methodName = result.GetValue(method)!;
             if (modelPath is null && methodName == "classical")
@@ -136,6 +144,20 @@ internal static class SegmentCommand
                 if (batch.SaveFlows && result.Probability is { } probability)
                 {
                     NpyFile.Write(OutputPath(batch.OutDir, file, ProbabilitySuffix), probability, labels.Height, labels.Width);
+                }
+
+                if (batch.SaveRois || batch.SaveOutlines)
+                {
+                    IReadOnlyList<ObjectOutline> outlines = ObjectOutlines.Trace(labels);
+                    if (batch.SaveRois)
+                    {
+                        ImageJRoiSet.Write(OutputPath(batch.OutDir, file, ImageJRoiSet.Suffix), outlines);
+                    }
+
+                    if (batch.SaveOutlines)
+                    {
+                        CellposeOutlineText.Write(OutputPath(batch.OutDir, file, CellposeOutlineText.Suffix), outlines);
+                    }
                 }
 
                 // The label image goes last: its presence is what marks an input as done.

@@ -110,6 +110,7 @@ public static class CellposePipeline
         {
             TileSize = settings.TileSize,
             Overlap = settings.TileOverlap,
+            Padding = settings.TilePadding,
             BatchSize = settings.BatchSize,
             FlipAugmentation = settings.FlipAugmentation,
             Flows = FlowChannels.Cellpose,

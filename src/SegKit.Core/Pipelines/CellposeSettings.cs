@@ -38,6 +38,9 @@ public sealed record CellposeSettings
 
     public double TileOverlap { get; init; } = 0.1;
 
+    /// <summary>What tiles see beyond the image (Cellpose's zeros for models imported from Cellpose).</summary>
+    public TilePadding TilePadding { get; init; } = TilePadding.Mirror;
+
     public int BatchSize { get; init; } = 8;
 
     /// <summary>Average each tile with its flipped versions (flow signs corrected).</summary>

@@ -10,8 +10,9 @@ namespace SegKit.Core.Tiling;
 /// </summary>
 public sealed class TilePlan
 {
-    private TilePlan(int height, int width, int tileSize, double overlap, int padTop, int padLeft, int paddedHeight, int paddedWidth, int[] rowStarts, int[] columnStarts)
+    private TilePlan(int height, int width, int tileSize, double overlap, TilePadding padding, int padTop, int padLeft, int paddedHeight, int paddedWidth, int[] rowStarts, int[] columnStarts)
     {
+        Padding = padding;
         Height = height;
         Width = width;
         TileSize = tileSize;
@@ -45,7 +46,10 @@ public sealed class TilePlan
     /// <summary>The overlap fraction in use (after clamping to 0.05..0.5).</summary>
     public double Overlap { get; }
 
-    /// <summary>Mirror padding above the image (the image starts at this row of the padded frame).</summary>
+    /// <summary>What fills the padded frame beyond the image.</summary>
+    public TilePadding Padding { get; }
+
+    /// <summary>Padding above the image (the image starts at this row of the padded frame).</summary>
     public int PadTop { get; }
 
     public int PadLeft { get; }
@@ -68,7 +72,7 @@ public sealed class TilePlan
     /// to 0.05..0.5 as Cellpose does; a value outside [0, 1) is a mistake and throws.
     /// </summary>
 
-    public static TilePlan Create(int height, int width, int tileSize = DefaultTileSize, double overlap = 0.1)
+    public static TilePlan Create(int height, int width, int tileSize = DefaultTileSize, double overlap = 0.1, TilePadding padding = TilePadding.Mirror)
     {
         if (height <= 0)
         {
@@ -91,24 +95,42 @@ public sealed class TilePlan
         }
 
         overlap = Math.Clamp(overlap, 0.05, 0.5);
-        int paddedHeight = Math.Max(height, tileSize);
-        int paddedWidth = Math.Max(width, tileSize);
+        var (padTop, paddedHeight) = Pad(height, tileSize, padding);
+        var (padLeft, paddedWidth) = Pad(width, tileSize, padding);
         return new TilePlan(
             height,
             width,
             tileSize,
             overlap,
-            (paddedHeight - height) / 2,
-            (paddedWidth - width) / 2,
+            padding,
+            padTop,
+            padLeft,
             paddedHeight,
             paddedWidth,
             Starts(paddedHeight, tileSize, overlap),
             Starts(paddedWidth, tileSize, overlap));
     }
 
+    /// <summary>The padding before the image and the padded length of one axis.</summary>
+    private static (int Before, int Length) Pad(int length, int tileSize, TilePadding padding)
+    {
+        int before = 0;
+        if (padding == TilePadding.Cellpose)
+        {
+            // pad_image_ND(div=16, extra=1): 8 pixels each side, and the rest of the way to a multiple of 16 split in two.
+            int toMultiple = (16 * (int)Math.Ceiling(length / 16.0)) - length;
+            before = 8 + (toMultiple / 2);
+            length += 16 + toMultiple;
+        }
+
+        int padded = Math.Max(length, tileSize);
+        return (before + ((padded - length) / 2), padded);
+    }
+
     /// <summary>
     /// Copies tile <paramref name="tile"/> of every channel of <paramref name="image"/> into <paramref name="destination"/>
-    /// (channels x tile x tile, C order), mirroring the image where the tile reaches beyond it.
+    /// (channels x tile x tile, C order), mirroring the image where the tile reaches beyond it (zeros with
+    /// <see cref="TilePadding.Cellpose"/>).
     /// </summary>
     public void Extract(Image image, Tile tile, Span<float> destination)
     {
@@ -120,10 +142,11 @@ public sealed class TilePlan
             throw new ArgumentException($"destination holds {destination.Length} values; {image.Channels}x{t}x{t} needed", nameof(destination));
         }
 
+        bool zeros = Padding == TilePadding.Cellpose;
         Span<int> columns = t <= 1024 ? stackalloc int[t] : new int[t];
         for (int x = 0; x < t; x++)
         {
-            columns[x] = Mirror(tile.Left + x - PadLeft, Width);
+            columns[x] = zeros ? Inside(tile.Left + x - PadLeft, Width) : Mirror(tile.Left + x - PadLeft, Width);
         }
 
         bool contiguous = columns[t - 1] - columns[0] == t - 1 && tile.Left >= PadLeft && tile.Left + t <= PadLeft + Width;
@@ -133,9 +156,15 @@ public sealed class TilePlan
             Span<float> dst = destination.Slice(c * t * t, t * t);
             for (int y = 0; y < t; y++)
             {
-                int sy = Mirror(tile.Top + y - PadTop, Height);
-                Span<float> srcRow = plane.Slice(sy * Width, Width);
+                int sy = zeros ? Inside(tile.Top + y - PadTop, Height) : Mirror(tile.Top + y - PadTop, Height);
                 Span<float> dstRow = dst.Slice(y * t, t);
+                if (sy < 0)
+                {
+                    dstRow.Clear();
+                    continue;
+                }
+
+                Span<float> srcRow = plane.Slice(sy * Width, Width);
                 if (contiguous)
                 {
                     srcRow.Slice(columns[0], t).CopyTo(dstRow);
@@ -144,7 +173,7 @@ public sealed class TilePlan
                 {
                     for (int x = 0; x < t; x++)
                     {
-                        dstRow[x] = srcRow[columns[x]];
+                        dstRow[x] = columns[x] < 0 ? 0f : srcRow[columns[x]];
                     }
                 }
             }
@@ -158,6 +187,9 @@ public sealed class TilePlan
             throw new ShapeMismatchException($"the tile plan is for {Height}x{Width} images, not {height}x{width}");
         }
     }
+
+    /// <summary>The index itself inside 0..n-1, else -1 (a zero of <see cref="TilePadding.Cellpose"/>).</summary>
+    private static int Inside(int i, int n) => (uint)i < (uint)n ? i : -1;
 
     /// <summary>Reflect-101 mirroring (abcd|cba), repeated for pads longer than the image; a 1-pixel axis repeats its pixel.</summary>
     public static int Mirror(int i, int n)

@@ -22,7 +22,7 @@ public static class TiledPrediction
             throw new ArgumentException($"flow channels ({f.Y}, {f.X}) do not fit a network with {outChannels} output channels", nameof(options));
         }
 
-        var plan = TilePlan.Create(image.Height, image.Width, options.TileSize, options.Overlap);
+        var plan = TilePlan.Create(image.Height, image.Width, options.TileSize, options.Overlap, options.Padding);
         var stitcher = new TileStitcher(plan, outChannels);
         int t = plan.TileSize;
         int inSize = image.Channels * t * t;

@@ -19,6 +19,9 @@ public sealed record TilingOptions
     /// </summary>
     public bool FlipAugmentation { get; init; }
 
+    /// <summary>What tiles see beyond the image: SegKit's mirror, or Cellpose's zeros (for models imported from Cellpose).</summary>
+    public TilePadding Padding { get; init; } = TilePadding.Mirror;
+
     /// <summary>Output channels that are flow components; null when the network predicts no flows.</summary>
     public FlowChannels? Flows { get; init; } = FlowChannels.Cellpose;
 }

@@ -30,6 +30,29 @@ public class TilePlanTests
         Assert.Equal(new float[] { 2, 1, 0, 1, 2, 3, 2, 1 }, tile[16..24]);
     }
 
+    [Fact]
+    public void Cellpose_padding_is_zeros_8_pixels_and_up_to_a_multiple_of_16_as_pad_image_ND()
+    {
+        // 256 is a multiple of 16: 8 zeros each side, 272 padded, then Cellpose's two tiles at 0 and 48.
+        var square = TilePlan.Create(256, 256, padding: TilePadding.Cellpose);
+        Assert.Equal((272, 272, 8, 8), (square.PaddedHeight, square.PaddedWidth, square.PadTop, square.PadLeft));
+        Assert.Equal(new[] { 0, 48 }, square.RowStarts);
+
+        // 260 needs 12 more (6 before), 347 needs 5 more (2 before): Cellpose's Lpad // 2 before the image.
+        var odd = TilePlan.Create(260, 347, padding: TilePadding.Cellpose);
+        Assert.Equal((288, 368, 14, 10), (odd.PaddedHeight, odd.PaddedWidth, odd.PadTop, odd.PadLeft));
+
+        var image = new Image(1, 3, 4, [0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23]);
+        var small = TilePlan.Create(3, 4, tileSize: 32, padding: TilePadding.Cellpose);
+        var tile = new float[32 * 32];
+        small.Extract(image, small.Tiles[0], tile);
+        // 3 rows: 8 + 13 to reach 16, 6 of them before: 14 zero rows above; 4 columns likewise 8 + 6 = 14 zeros on the left.
+        Assert.Equal((32, 32, 14, 14), (small.PaddedHeight, small.PaddedWidth, small.PadTop, small.PadLeft));
+        Assert.Equal(new float[] { 0, 0, 10, 11, 12, 13, 0, 0 }, tile[((15 * 32) + 12)..((15 * 32) + 20)]);
+        Assert.Equal(0, tile.Take(14 * 32).Count(v => v != 0));
+        Assert.Equal(12 - 1, tile.Count(v => v != 0));
+    }
+
     [Theory]
     [InlineData(-1, 5, 1)]
     [InlineData(5, 5, 3)]

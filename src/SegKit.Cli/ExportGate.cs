@@ -1,0 +1,59 @@
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using SegKit.Core;
+using SegKit.Inference;
+using SegKit.Onnx;
+using TorchSharp;
+
+namespace SegKit.Cli;
+
+/// <summary>
+/// The one way a TorchSharp network becomes an ONNX file (segkit export, segkit import): the exported graph runs in ONNX
+/// Runtime on a seeded random input and is written, atomically, only when it reproduces TorchSharp.
+/// </summary>
+internal static class ExportGate
+{
+    /// <summary>
+    /// Largest difference between ONNX Runtime and TorchSharp outputs that still counts as the same network, relative to
+    /// the output's largest magnitude (at least 1): float32 sums in another order differ in proportion to the values
+    /// summed, so a network with larger activations may differ by more than 1e-4 in absolute terms and still be exact.
+    /// A wrong weight or operator differs by orders of magnitude more.
+    /// </summary>
+    public const double ParityTolerance = 1e-4;
+
+    /// <summary>Largest |TorchSharp - ONNX Runtime| on a seeded random [1, C, size, size] input, relative to the output's scale; infinity when the shapes differ.</summary>
+    public static double ParityCheck(Func<torch.Tensor, torch.Tensor> forward, byte[] onnx, string inputName, string outputName, int channels, int size)
+    {
+        using var session = OnnxSessions.Open(onnx, "exported model", intraOpThreads: 2);
+        using var scope = torch.NewDisposeScope();
+        var generator = new torch.Generator(12345);
+        var input = torch.randn([1, channels, size, size], generator: generator);
+        var expected = forward(input);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(inputName, new DenseTensor<float>(input.data<float>().ToArray(), [1, channels, size, size]))]);
+        var actual = results.First(r => r.Name == outputName).AsTensor<float>();
+        if (!actual.Dimensions.ToArray().Select(d => (long)d).SequenceEqual(expected.shape))
+        {
+            return double.PositiveInfinity;
+        }
+
+        float[] reference = expected.data<float>().ToArray();
+        double scale = Math.Max(1, reference.Max(v => Math.Abs((double)v)));
+        return reference.Zip(actual.ToArray(), (a, b) => Math.Abs((double)a - b)).Max() / scale;
+    }
+
+    /// <summary>Writes <paramref name="onnx"/> to <paramref name="outPath"/> when <paramref name="difference"/> passes the gate, else refuses naming <paramref name="source"/>.</summary>
+    /// <exception cref="SegKitException">The difference is above <see cref="ParityTolerance"/>; nothing is written.</exception>
+    public static void Write(CliConsole console, OnnxModel onnx, double difference, string source, string outPath)
+    {
+        if (!(difference <= ParityTolerance))
+        {
+            throw new SegKitException($"ONNX Runtime differs from TorchSharp by {difference:G3} relative to the output's scale (tolerance {ParityTolerance:G1}); nothing was written", source);
+        }
+
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(outPath));
+        OutputFolder.Prepare(dir!);
+        OnnxWriter.WriteFile(outPath, onnx);
+        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {outPath} ({new FileInfo(outPath).Length / 1e6:0.0} MB); ONNX Runtime vs TorchSharp max difference {difference:G3} (relative to the output's scale)"));
+    }
+}
