@@ -1,3 +1,5 @@
+using SegKit.Inference;
+
 namespace SegKit.Cli;
 
 /// <summary>What segkit segment does with each image, whatever segments it; inputs already expanded to files.</summary>
@@ -8,4 +10,10 @@ internal sealed record SegmentBatch(IReadOnlyList<string> Inputs, string OutDir,
 
     /// <summary>Write NAME_cp_outlines.txt, Cellpose's outline text.</summary>
     public bool SaveOutlines { get; init; }
+
+    /// <summary>Segment every image block by block (--blocks); without it only TIFFs above the size limit are.</summary>
+    public bool Blocks { get; init; }
+
+    /// <summary>Block-wise segmentation with the run's model and options; null for the classical method, which has none.</summary>
+    public Func<BlockwiseSegmenter>? Blockwise { get; init; }
 }

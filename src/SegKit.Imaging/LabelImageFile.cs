@@ -40,16 +40,16 @@ public static class LabelImageFile
     public static void Write(string path, LabelImage labels)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] encoded = Encode(labels, Path.GetExtension(path), path);
+        byte[] encoded = Encode(labels, Path.GetExtension(path), path, nameof(path));
         AtomicFile.Write(path, stream => stream.Write(encoded));
     }
 
     /// <summary>The file <see cref="Write"/> would write, in memory (for a download); <paramref name="extension"/> is .png, .tif or .tiff.</summary>
     /// <exception cref="ArgumentException">The extension is not .png, .tif or .tiff.</exception>
     /// <exception cref="OutputWriteException">The labels do not fit a PNG.</exception>
-    public static byte[] Encode(LabelImage labels, string extension) => Encode(labels, extension, "labels" + extension);
+    public static byte[] Encode(LabelImage labels, string extension) => Encode(labels, extension, "labels" + extension, nameof(extension));
 
-    private static byte[] Encode(LabelImage labels, string extension, string path)
+    private static byte[] Encode(LabelImage labels, string extension, string path, string parameter)
     {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(extension);
@@ -62,7 +62,7 @@ public static class LabelImageFile
             case ".png" or ".tif" or ".tiff":
                 break;
             default:
-                throw new ArgumentException($"{path}: label images are written as .png, .tif or .tiff, not '{extension}'", nameof(extension));
+                throw new ArgumentException($"{path}: label images are written as .png, .tif or .tiff, not '{extension}'", parameter);
         }
 
         using Mat mat = MatConversion.FromLabels(labels, wide);

@@ -21,10 +21,18 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
     public CellposePrediction Predict(Image image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        Image input = Normalization.Normalize99(image.SelectChannels(Options.Channels));
-        if (Options.InvertBrightBackground)
+        Image input;
+        if (Options.Intensity is { } scale)
         {
-            Normalization.InvertIfBrightBackground(input, image);
+            input = scale.Apply(image.SelectChannels(Options.Channels));
+        }
+        else
+        {
+            input = Normalization.Normalize99(image.SelectChannels(Options.Channels));
+            if (Options.InvertBrightBackground)
+            {
+                Normalization.InvertIfBrightBackground(input, image);
+            }
         }
 
         var settings = new CellposeSettings

@@ -2,6 +2,7 @@ using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
 using SegKit.Core.Pipelines;
 using SegKit.Core.Tiling;
+using SegKit.Core.Transforms;
 
 namespace SegKit.Inference;
 
@@ -14,6 +15,12 @@ public sealed record CellposeSegmenterOptions
     public bool InvertBrightBackground { get; init; }
 
     /// <summary>The model's training diameter in pixels.</summary>
+    /// <summary>
+    /// Fixed normalisation bounds (and inversion) for every image, instead of each image's own percentiles and
+    /// polarity: the blocks of one large image share the whole image's (<see cref="IntensityScale.Measure"/>).
+    /// </summary>
+    public IntensityScale? Intensity { get; init; }
+
     public double ModelDiameter { get; init; } = CellposeSettings.DefaultModelDiameter;
 
     /// <summary>The objects' diameter in the images; null uses the model diameter (no rescaling) unless <see cref="EstimateDiameter"/>.</summary>

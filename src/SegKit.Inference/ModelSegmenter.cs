@@ -1,6 +1,7 @@
 using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
 using SegKit.Core.Pipelines;
+using SegKit.Core.Transforms;
 using SegKit.Core.Tiling;
 using SegKit.Onnx;
 
@@ -59,6 +60,7 @@ public sealed class ModelSegmenter
                 InvertBrightBackground = card.InvertBrightBackground,
                 ModelDiameter = modelDiameter,
                 Diameter = options.Diameter,
+                Intensity = options.Intensity,
                 EstimateDiameter = options.EstimateDiameter,
                 DiameterEstimator = style is not null && card.SizeModel is { } size && options.EstimateDiameter && options.Diameter is null
                     ? new StyleDiameterEstimator(style, size, modelDiameter, tileSize)
@@ -75,6 +77,7 @@ public sealed class ModelSegmenter
         var unet = new UNetSegmenter(network, new UNetSegmenterOptions
         {
             Classes = network.OutputChannels,
+            Intensity = options.Intensity,
             ForegroundClass = options.ForegroundClass,
             BoundaryClass = options.BoundaryClass,
             Instances = options.Instances,
@@ -84,6 +87,25 @@ public sealed class ModelSegmenter
             MinSize = options.Dynamics.MinSize,
         });
         return new ModelSegmenter(card, options, channels, null, unet);
+    }
+
+    /// <summary>
+    /// The normalisation this model would give <paramref name="image"/> (e.g. a thumbnail of a whole large image): the
+    /// channels it reads, their percentile bounds and, for a model whose card asks for it, the bright-background
+    /// inversion. Pass it as <see cref="SegmentOptions.Intensity"/> to give every block of that image the same.
+    /// </summary>
+    public IntensityScale MeasureIntensity(Image image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (_unet is not null)
+        {
+            return IntensityScale.Measure(image.Channels == 1 ? image : image.ToGray());
+        }
+
+        ModelChannels.Check(image, Channels, null);
+        Image selected = image.SelectChannels(Channels);
+        bool invert = Card.InvertBrightBackground && BackgroundPolarity.IsBright(Normalization.Normalize99(selected), image);
+        return IntensityScale.Measure(selected, invert: invert);
     }
 
     /// <summary>Whether the model is a Cellpose network, whose pass can be turned into masks again (<see cref="Predict"/>).</summary>

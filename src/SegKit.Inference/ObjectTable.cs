@@ -17,6 +17,31 @@ public static class ObjectTable
         AtomicFile.Write(path, s => s.Write(bytes));
     }
 
+    /// <summary>Writes the table of objects measured elsewhere (block-wise segmentation), atomically.</summary>
+    public static void Write(string path, IEnumerable<ObjectMeasurement> objects)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(ToCsv(objects));
+        AtomicFile.Write(path, s => s.Write(bytes));
+    }
+
+    /// <summary>
+    /// The table of measured objects; the mean intensity is the mean over the channels' means, which is the mean over the
+    /// gray image (the mean of the channels) that <see cref="ToCsv(LabelImage, Image)"/> measures.
+    /// </summary>
+    public static string ToCsv(IEnumerable<ObjectMeasurement> objects)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        var text = new StringBuilder();
+        text.Append(Header).Append('\n');
+        foreach (ObjectMeasurement o in objects)
+        {
+            double mean = o.MeanIntensity.Count == 0 ? 0 : o.MeanIntensity.Average();
+            text.Append(CultureInfo.InvariantCulture, $"{o.Label},{o.Area},{o.CentroidY:0.###},{o.CentroidX:0.###},{o.Box.Top},{o.Box.Left},{o.Box.Height},{o.Box.Width},{mean:0.####}\n");
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>The table as CSV text: a header line, then one line per object (mean intensity over the gray image).</summary>
     public static string ToCsv(LabelImage labels, Image image)
     {

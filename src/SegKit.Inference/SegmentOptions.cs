@@ -31,6 +31,12 @@ public sealed record SegmentOptions
     /// </summary>
     public bool EstimateDiameter { get; init; } = true;
 
+    /// <summary>
+    /// Fixed normalisation bounds (and inversion) instead of each image's own, from <see cref="ModelSegmenter.MeasureIntensity"/>
+    /// on a whole image: what block-wise segmentation gives each block. Null: every image is normalised on its own.
+    /// </summary>
+    public SegKit.Core.Transforms.IntensityScale? Intensity { get; init; }
+
     /// <summary>Which image channels feed the model (Cellpose's cytoplasm, nucleus); null: the card's.</summary>
     public ChannelSelection? Channels { get; init; }
 

@@ -6,6 +6,9 @@ public sealed record UNetSegmenterOptions
     /// <summary>Output channels (class logits; 1 means a single sigmoid foreground logit).</summary>
     public int Classes { get; init; } = 2;
 
+    /// <summary>Fixed normalisation bounds of the gray image (the blocks of one large image share the whole image's); null: each image's own.</summary>
+    public SegKit.Core.Transforms.IntensityScale? Intensity { get; init; }
+
     public int ForegroundClass { get; init; } = 1;
 
     /// <summary>The boundary class for <see cref="InstanceMode.BoundaryWatershed"/>; null when the model has none.</summary>

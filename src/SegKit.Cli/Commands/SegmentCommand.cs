@@ -48,11 +48,13 @@ internal static class SegmentCommand
         var saveFlows = new Option<bool>("--save-flows") { Description = "Cellpose models: also write <name>_flows.npy ([2, H, W] dY, dX) and <name>_cellprob.npy ([H, W] probability logits)." };
         var saveRois = new Option<bool>("--save-rois") { Description = "Also write <name>_rois.zip: one polygon ROI per object (its outer boundary) in ImageJ's format, for Fiji's ROI Manager." };
         var saveOutlines = new Option<bool>("--save-outlines") { Description = "Also write <name>_cp_outlines.txt: Cellpose's outline text (one line x1,y1,x2,y2,... per object)." };
-        var maxMegapixels = new Option<double>("--max-megapixels") { DefaultValueFactory = _ => ImageSizeLimit.DefaultMegapixels, Description = "Refuse images above this size (about 100 bytes of memory per pixel are needed)." };
+        var maxMegapixels = new Option<double>("--max-megapixels") { DefaultValueFactory = _ => ImageSizeLimit.DefaultMegapixels, Description = "Images above this size are segmented block by block when they are TIFFs, refused otherwise (about 100 bytes of memory per pixel are needed in one piece)." };
+        var blocks = new Option<bool>("--blocks") { Description = "Segment block by block whatever the size (memory bounded by the block; TIFF/BigTIFF read by regions; masks written as a tiled BigTIFF, no overlay)." };
+        var blockSize = new Option<int>("--block-size") { DefaultValueFactory = _ => 1024, Description = "Side of the blocks in pixels (a multiple of 256)." };
 
         var command = new Command("segment", "Segment nuclei or cells in images; writes <name>_masks.tif, <name>_overlay.png and <name>_objects.csv per image.")
         {
-            inputs, output, method, overwrite, sigma, model, kind, modelDiameter, estimate, device, augment, saveFlows, saveRois, saveOutlines, maxMegapixels,
+            inputs, output, method, overwrite, sigma, model, kind, modelDiameter, estimate, device, augment, saveFlows, saveRois, saveOutlines, maxMegapixels, blocks, blockSize,
         };
         var cellpose = CellposeCommandOptions.ForModels(command);
         command.SetAction(result =>
@@ -73,10 +75,17 @@ internal static class SegmentCommand
                 throw new CliUsageException("--max-megapixels must be positive");
             }
 
+            int block = result.GetValue(blockSize);
+            if (block < 256 || block % TiledLabelTiffWriter.TileSize != 0)
+            {
+                throw new CliUsageException($"--block-size must be a multiple of 256 (at least 256), not {block}");
+            }
+
             var batch = new SegmentBatch(InputFiles.Expand(result.GetValue(inputs)!), result.GetValue(output)!, result.GetValue(overwrite), result.GetValue(saveFlows), result.GetValue(maxMegapixels))
             {
                 SaveRois = result.GetValue(saveRois),
                 SaveOutlines = result.GetValue(saveOutlines),
+                Blocks = result.GetValue(blocks),
             };
             string? modelPath = result.GetValue(model);
             string methodName = result.GetValue(method)!;
@@ -103,7 +112,7 @@ internal static class SegmentCommand
             ModelCard? cardOverride = kindName is null ? null : CardOverride.For(kindName, options.Channels ?? ChannelSelection.Gray, result.GetValue(modelDiameter));
             using var loaded = SegmentationModel.Load(modelPath, cardOverride, result.GetValue(device) == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu, new ConsoleWarningLogger(console));
             ModelSegmenter segmenter = loaded.CreateSegmenter(options);
-            return Execute(console, batch, segmenter.Segment);
+            return Execute(console, batch with { Blockwise = () => new BlockwiseSegmenter(loaded, options, block) }, segmenter.Segment);
         });
         return command;
     }
@@ -129,8 +138,17 @@ internal static class SegmentCommand
             {
                 var clock = Stopwatch.StartNew();
                 ImageFileInfo info = ImageFile.Describe(file);
+                double megapixels = info.Height * (double)info.Width / 1e6;
+                if (batch.Blockwise is { } blockwise && (batch.Blocks || (megapixels > batch.MaxMegapixels && info.Format == ImageFormat.Tiff)))
+                {
+                    int found = BlockwiseOutput.Segment(console, file, info, batch, blockwise(), failures);
+                    Interlocked.Add(ref objects, found);
+                    summary.Add((Path.GetFileName(file), string.Create(CultureInfo.InvariantCulture, $"{found} objects in {clock.Elapsed.TotalSeconds:0.00} s (block by block)")));
+                    return;
+                }
+
                 // Checked from the header, before decoding: the pixels of a huge image never reach memory.
-                ImageSizeLimit.Check(info.Height, info.Width, batch.MaxMegapixels, file);
+                BlockwiseOutput.CheckWholeImage(file, info, batch);
                 Image image = ImageFile.Read(file);
                 SegmentationResult result = segment(image, file);
                 LabelImage labels = result.Labels;
