@@ -7,11 +7,24 @@ internal static class Program
     // dotnet run -c Release --project tests/SegKit.Benchmarks -- --filter '*Metrics*'
     // dotnet run -c Release --project tests/SegKit.Benchmarks -- write-cli-inputs DIR   (inputs of scripts/time-cli.sh)
     // dotnet run -c Release --project tests/SegKit.Benchmarks -- load-test CLIENTS SECONDS [segkit serve options]
+    // dotnet run -c Release --project tests/SegKit.Benchmarks -- write-large-image PATH SIDE | compare-masks WHOLE BLOCKS   (scripts/large-image.sh)
     private static void Main(string[] args)
     {
         if (args is ["write-cli-inputs", string folder])
         {
             CliInputs.Write(folder);
+            return;
+        }
+
+        if (args is ["write-large-image", string path, string side])
+        {
+            LargeImages.Write(path, int.Parse(side, System.Globalization.CultureInfo.InvariantCulture));
+            return;
+        }
+
+        if (args is ["compare-masks", string whole, string blocks])
+        {
+            LargeImages.Compare(whole, blocks);
             return;
         }
 
