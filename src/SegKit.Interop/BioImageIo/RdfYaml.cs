@@ -59,7 +59,10 @@ public static class RdfYaml
         var stream = new YamlStream(new YamlDocument(ToNode(document)));
         var text = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
         stream.Save(text, assignAnchors: false);
-        return text.ToString();
+
+        // YamlDotNet ends the document with "..."; one document needs no end marker.
+        string yaml = text.ToString();
+        return yaml.EndsWith("...\n", StringComparison.Ordinal) ? yaml[..^4] : yaml;
     }
 
     private static YamlNode ToNode(object? value) => value switch
@@ -68,12 +71,30 @@ public static class RdfYaml
         string s => new YamlScalarNode(s) { Style = ScalarStyle.DoubleQuoted },
         bool b => new YamlScalarNode(b ? "true" : "false") { Style = ScalarStyle.Plain },
         int or long => new YamlScalarNode(Convert.ToString(value, CultureInfo.InvariantCulture)) { Style = ScalarStyle.Plain },
-        double d when double.IsFinite(d) => new YamlScalarNode(d.ToString("R", CultureInfo.InvariantCulture)) { Style = ScalarStyle.Plain },
-        float f when float.IsFinite(f) => new YamlScalarNode(((double)f).ToString("R", CultureInfo.InvariantCulture)) { Style = ScalarStyle.Plain },
+        double d when double.IsFinite(d) => new YamlScalarNode(Number(d)) { Style = ScalarStyle.Plain },
+        float f when float.IsFinite(f) => new YamlScalarNode(Number(f)) { Style = ScalarStyle.Plain },
         IEnumerable<KeyValuePair<string, object?>> map => Mapping(map),
         System.Collections.IEnumerable list => new YamlSequenceNode(list.Cast<object?>().Select(ToNode)),
         _ => throw new ArgumentException($"cannot write a {value.GetType().Name} ({value}) to YAML", nameof(value)),
     };
+
+    /// <summary>
+    /// A number both YAML 1.2 and YAML 1.1 readers (PyYAML) take as a float: 1e-06 would be text to YAML 1.1, which wants
+    /// a decimal point and a signed exponent (1.0e-06).
+    /// </summary>
+    private static string Number(double value)
+    {
+        string text = value.ToString("R", CultureInfo.InvariantCulture);
+        int e = text.IndexOf('E', StringComparison.Ordinal);
+        if (e < 0)
+        {
+            return text;
+        }
+
+        string mantissa = text[..e].Contains('.', StringComparison.Ordinal) ? text[..e] : text[..e] + ".0";
+        string exponent = text[(e + 1)..];
+        return $"{mantissa}e{(exponent.StartsWith('-') || exponent.StartsWith('+') ? exponent : "+" + exponent)}";
+    }
 
     private static YamlMappingNode Mapping(IEnumerable<KeyValuePair<string, object?>> map)
     {
