@@ -82,6 +82,8 @@ public sealed class ModelSegmenter
             Halo = card.Halo,
             BatchSize = options.BatchSize ?? SegmentOptions.UNetBatchSize,
             MinSize = options.Dynamics.MinSize,
+            LowPercentile = card.LowPercentile,
+            HighPercentile = card.HighPercentile,
         });
         return new ModelSegmenter(card, options, channels, null, unet);
     }

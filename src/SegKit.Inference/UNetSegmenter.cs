@@ -57,7 +57,7 @@ public sealed class UNetSegmenter
     public Image Logits(Image image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        Image gray = Normalization.Normalize99(image.Channels == 1 ? image : image.ToGray());
+        Image gray = Normalization.Normalize99(image.Channels == 1 ? image : image.ToGray(), Options.LowPercentile, Options.HighPercentile);
         return Options.Halo > 0
             ? OverlapTilePrediction.Run(gray, _network, OverlapTiles)
             : TiledPrediction.Run(gray, _network, new TilingOptions { TileSize = Options.TileSize, BatchSize = Options.BatchSize, Flows = null });

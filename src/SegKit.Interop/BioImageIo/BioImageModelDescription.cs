@@ -172,7 +172,7 @@ public sealed record BioImageModelDescription
         return axes.Items.Select(axis =>
         {
             string type = axis.Text("type");
-            string id = axis.OptionalText("id") ?? type switch
+            string defaultId = type switch
             {
                 "batch" => "batch",
                 "channel" => "channel",
@@ -181,6 +181,7 @@ public sealed record BioImageModelDescription
                 "index" => "index",
                 _ => throw axis.Required("type").Fail($"is '{UntrustedText.Quote(type)}', not an axis type of spec 0.5 (batch, channel, space, time, index)"),
             };
+            string id = axis.OptionalText("id") ?? defaultId;
             var result = new BioImageAxis
             {
                 Id = id,
@@ -229,7 +230,9 @@ public sealed record BioImageModelDescription
             }
             else if (input)
             {
-                axis = axis with { MinSize = Index(shape.Required("min"), i, letters.Length).AsInt(), Step = Index(shape.Required("step"), i, letters.Length).AsInt() };
+                int min = Index(shape.Required("min"), i, letters.Length).AsInt();
+                int step = Index(shape.Required("step"), i, letters.Length).AsInt();
+                axis = step == 0 ? axis with { Size = min } : axis with { MinSize = min, Step = step };
             }
             else
             {

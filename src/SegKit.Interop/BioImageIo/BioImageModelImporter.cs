@@ -62,6 +62,13 @@ public static class BioImageModelImporter
             throw new ModelFileException(Unprefixed(e.Message, weightsName), weightsName, e);
         }
 
+        if (card is null)
+        {
+            // Axes SegKit cannot map (3D, time, unknown) are refused before anything runs.
+            CheckAxes(input, rdfName, "inputs[0]");
+            CheckAxes(description.Outputs[0], rdfName, "outputs[0]");
+        }
+
         var (testInput, inputShape) = ReadTensor(package, input.TestTensor, input.TestTensorSha256, input.Axes.Count, "test input");
         var expected = description.Outputs.Select(o => ReadTensor(package, o.TestTensor, o.TestTensorSha256, o.Axes.Count, "test output")).ToList();
 
@@ -107,9 +114,7 @@ public static class BioImageModelImporter
         }
         else
         {
-            CheckAxes(input, rdfName, "inputs[0]");
             BioImageTensorDescription output = description.Outputs[0];
-            CheckAxes(output, rdfName, "outputs[0]");
             var (low, high) = Normalisation(input, rdfName);
             int outputChannels = expected[0].Shape[1];
             kind = ReadOutputKind(output, outputChannels, rdfName, notes);
@@ -336,9 +341,17 @@ public static class BioImageModelImporter
         }
 
         // Probabilities are kept away from 0 and 1 so their logarithms stay finite.
-        graph.Initializers.Add(OnnxTensor.FromFloats(Name("tiny"), [1e-7f]));
-        graph.Initializers.Add(OnnxTensor.FromFloats(Name("one"), [1f]));
-        graph.Initializers.Add(OnnxTensor.FromFloats(Name("almost_one"), [1 - 1e-7f]));
+        if (kind != OutputKind.SigmoidLogit)
+        {
+            graph.Initializers.Add(OnnxTensor.FromFloats(Name("tiny"), [1e-7f]));
+        }
+
+        if (kind == OutputKind.SigmoidProbability)
+        {
+            graph.Initializers.Add(OnnxTensor.FromFloats(Name("one"), [1f]));
+            graph.Initializers.Add(OnnxTensor.FromFloats(Name("almost_one"), [1 - 1e-7f]));
+        }
+
         string logits;
         if (kind == OutputKind.SoftmaxProbability)
         {
