@@ -102,7 +102,13 @@ public sealed class BioImagePackage : IDisposable
                 throw new ModelFileException($"claims {entry.Length} bytes, more than the {maxBytes} SegKit reads from a package", name);
             }
 
-            // The entry's stated length may lie: read no more than it states, and refuse data that stops short or runs on.
+            // Deflate expands at most about 1032-fold: a larger claim is a lie, refused before its buffer is allocated.
+            if (entry.Length > (entry.CompressedLength * 1100) + 4096)
+            {
+                throw new ModelFileException($"claims {entry.Length} bytes from {entry.CompressedLength} compressed, more than deflate can expand to", name);
+            }
+
+            // The entry's stated length may still lie: read no more than it states, and refuse data that stops short or runs on.
             var bytes = new byte[entry.Length];
             using Stream stream = entry.Open();
             stream.ReadExactly(bytes);
