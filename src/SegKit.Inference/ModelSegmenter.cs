@@ -85,6 +85,8 @@ public sealed class ModelSegmenter
             Halo = card.Halo,
             BatchSize = options.BatchSize ?? SegmentOptions.UNetBatchSize,
             MinSize = options.Dynamics.MinSize,
+            LowPercentile = card.LowPercentile,
+            HighPercentile = card.HighPercentile,
         });
         return new ModelSegmenter(card, options, channels, null, unet);
     }
@@ -99,7 +101,7 @@ public sealed class ModelSegmenter
         ArgumentNullException.ThrowIfNull(image);
         if (_unet is not null)
         {
-            return IntensityScale.Measure(image.Channels == 1 ? image : image.ToGray());
+            return IntensityScale.Measure(image.Channels == 1 ? image : image.ToGray(), _unet.Options.LowPercentile, _unet.Options.HighPercentile);
         }
 
         ModelChannels.Check(image, Channels, null);

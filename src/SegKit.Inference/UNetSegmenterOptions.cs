@@ -35,6 +35,12 @@ public sealed record UNetSegmenterOptions
 
     public int BatchSize { get; init; } = 4;
 
+    /// <summary>Percentile mapped to 0 by the input normalisation (the model card's; 1 as in Cellpose).</summary>
+    public double LowPercentile { get; init; } = 1;
+
+    /// <summary>Percentile mapped to 1 (the model card's; models imported from bioimage.io often use 99.8).</summary>
+    public double HighPercentile { get; init; } = 99;
+
     /// <summary>Objects smaller than this many pixels are dropped.</summary>
     public int MinSize { get; init; } = 15;
 }

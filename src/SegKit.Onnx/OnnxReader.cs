@@ -215,11 +215,19 @@ public static class OnnxReader
             OnnxElementType.Double => Bytes(doubles.ToArray(), 8),
             _ => [],
         };
+        // The element count is checked against the bytes present, so it must not wrap: dims of 2^62 + 1 floats would
+        // otherwise claim 4 bytes and pass, and whoever trusted ElementCount later would allocate for 2^62 values.
         long count = 1;
         foreach (var d in dims)
+        {
+            if (d < 0)
+                throw new InvalidDataException($"tensor '{name}' has a negative dimension in [{string.Join(",", dims)}]");
+            if (d > 0 && count > long.MaxValue / d)
+                throw new InvalidDataException($"tensor '{name}' has dims [{string.Join(",", dims)}], more elements than any file can hold");
             count *= d;
+        }
         var size = ElementSize(type);
-        if (size > 0 && raw.LongLength != count * size)
+        if (size > 0 && (count > long.MaxValue / size || raw.LongLength != count * size))
             throw new InvalidDataException($"tensor '{name}' has dims [{string.Join(",", dims)}] but {raw.Length} bytes of data");
         return new OnnxTensor(name, type, dims, raw);
     }

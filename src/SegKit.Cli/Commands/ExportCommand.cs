@@ -4,6 +4,7 @@ using System.Reflection;
 using SegKit.Core;
 using SegKit.Export;
 using SegKit.Inference;
+using SegKit.Interop.BioImageIo;
 using SegKit.Onnx;
 using SegKit.Training.Models;
 using SegKit.Training.Training;
@@ -18,17 +19,59 @@ internal static class ExportCommand
 {
     public static Command Create(CliConsole console)
     {
-        var checkpoint = new Argument<string>("checkpoint") { Description = "A checkpoint written by segkit train (best.ckpt or last.ckpt)." };
-        var output = new Option<string>("--out", "-o") { Required = true, Description = "The ONNX file to write." };
+        var checkpoint = new Argument<string>("checkpoint") { Description = "A checkpoint written by segkit train (best.ckpt or last.ckpt); with --bioimageio also a SegKit ONNX model (e.g. models/membranes.onnx)." };
+        var output = new Option<string?>("--out", "-o") { Description = "The ONNX file to write (needed for a checkpoint)." };
+        var bioimageio = new Option<string?>("--bioimageio") { Description = "Also write a bioimage.io model package (spec 0.5) to this folder, and DIR.zip beside it." };
+        var image = new Option<string?>("--image") { Description = "The image the package's test tensors and cover are cut from (default models/samples/images/dsb_4be73d68.png)." };
+        var name = new Option<string?>("--name") { Description = "The package's name (default the model file's name)." };
+        var authors = new Option<string[]>("--author") { Description = "An author of the model for the package (repeatable; default 'SegKit contributors')." };
+        var license = new Option<string>("--license") { DefaultValueFactory = _ => "MIT", Description = "The weights' licence for the package, an SPDX id." };
         var trainingData = new Option<string?>("--training-data") { Description = "What the model was trained on, for its card." };
         var metrics = new Option<string[]>("--metric") { AllowMultipleArgumentsPerToken = false, Description = "A validation figure for the card, NAME=VALUE (repeatable), e.g. --metric ap@0.5=0.71 from segkit eval." };
         var command = new Command("export", "Export a trained Cellpose network or U-Net to ONNX (with a model card), after checking ONNX Runtime reproduces TorchSharp.")
         {
-            checkpoint, output, trainingData, metrics,
+            checkpoint, output, trainingData, metrics, bioimageio, image, name, authors, license,
         };
-        command.SetAction(result => Execute(console, result.GetValue(checkpoint)!, result.GetValue(output)!, result.GetValue(trainingData), ParseMetrics(result.GetValue(metrics) ?? [])));
+        command.SetAction(result =>
+        {
+            string source = result.GetValue(checkpoint)!;
+            string? outPath = result.GetValue(output);
+            string? package = result.GetValue(bioimageio);
+            bool onnx = source.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+            if (onnx && package is null)
+            {
+                throw new CliUsageException($"{source} is already an ONNX model; give --bioimageio DIR to package it for bioimage.io");
+            }
+
+            if (!onnx && outPath is null)
+            {
+                throw new CliUsageException("--out is required when exporting a checkpoint");
+            }
+
+            int status = ExitCodes.Success;
+            if (!onnx)
+            {
+                status = Execute(console, source, outPath!, result.GetValue(trainingData), ParseMetrics(result.GetValue(metrics) ?? []));
+            }
+
+            if (status == ExitCodes.Success && package is not null)
+            {
+                var options = new BioImageExportOptions
+                {
+                    Name = result.GetValue(name),
+                    Authors = result.GetValue(authors) is { Length: > 0 } names ? names : ["SegKit contributors"],
+                    License = result.GetValue(license)!,
+                    SegKitVersion = Version,
+                };
+                status = BioImageExportCommand.Execute(console, onnx ? source : outPath!, result.GetValue(image), package, options);
+            }
+
+            return status;
+        });
         return command;
     }
+
+    private static string Version => typeof(ExportCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     private static Dictionary<string, double> ParseMetrics(string[] entries)
     {

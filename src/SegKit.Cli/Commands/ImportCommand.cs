@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
 using SegKit.Export;
+using SegKit.Interop.BioImageIo;
 using SegKit.Interop.Cellpose;
 using SegKit.Onnx;
 using SegKit.Training.Models;
@@ -39,7 +40,37 @@ internal static class ImportCommand
 
             return Execute(console, result.GetValue(model)!, result.GetValue(output)!, result.GetValue(diameter), result.GetValue(sizeModel), result.GetValue(noSizeModel));
         });
-        return new Command("import", "Import a model made by another tool as a SegKit ONNX model.") { cellpose };
+        var package = new Argument<string>("package") { Description = "A bioimage.io model package: a .zip or a folder with rdf.yaml (model spec 0.5 or 0.4) and ONNX weights." };
+        var packageOutput = new Option<string>("--out", "-o") { Required = true, Description = "The ONNX file to write." };
+        var bioimageio = new Command("bioimageio", "Import a bioimage.io model package (ONNX weights) as a SegKit model, after checking it reproduces its own test tensors.")
+        {
+            package, packageOutput,
+        };
+        bioimageio.SetAction(result => ImportBioImage(console, result.GetValue(package)!, result.GetValue(packageOutput)!));
+        return new Command("import", "Import a model made by another tool as a SegKit ONNX model.") { cellpose, bioimageio };
+    }
+
+    private static int ImportBioImage(CliConsole console, string packagePath, string outPath)
+    {
+        string version = typeof(ImportCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        BioImageImport import = BioImageModelImporter.Import(packagePath, version);
+        ModelCard card = import.Card;
+        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(packagePath.TrimEnd('/'))}: bioimage.io model '{import.Description.Name}' (format {import.Description.FormatVersion}); {card.Kind}, {(card.Classes is { } classes ? "classes " + string.Join(", ", classes) : $"diameter {card.Diameter} px")}, percentiles {card.LowPercentile}..{card.HighPercentile}, tile {card.TileSize}"));
+        foreach (var comparison in import.PackageTest)
+        {
+            console.Out.WriteLine($"package test: {comparison}");
+        }
+
+        console.Out.WriteLine($"SegKit test: {import.SegKitTest}");
+        foreach (string note in import.Notes)
+        {
+            console.Out.WriteLine($"note: {note}");
+        }
+
+        OutputFolder.Prepare(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
+        SegKit.Core.IO.AtomicFile.Write(outPath, stream => stream.Write(import.ModelBytes));
+        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {outPath} ({import.ModelBytes.Length / 1e6:0.0} MB)"));
+        return ExitCodes.Success;
     }
 
     private static int Execute(CliConsole console, string modelPath, string outPath, double? diameter, string? sizeModelPath, bool noSizeModel)

@@ -1,0 +1,172 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+
+namespace SegKit.Interop.BioImageIo;
+
+/// <summary>
+/// A bioimage.io model package as it arrives: a folder or a .zip holding rdf.yaml (or bioimageio.yaml) and the files it
+/// names. Files are read by their name in the rdf only, never by a path that leaves the package, and never beyond a
+/// size limit, whatever a zip entry claims.
+/// </summary>
+public sealed class BioImagePackage : IDisposable
+{
+    /// <summary>The largest file read from a package (weights included).</summary>
+    public const long MaxFileBytes = 1L << 30;
+
+    private readonly ZipArchive? _zip;
+    private readonly string? _folder;
+
+    private BioImagePackage(string path, string? folder, ZipArchive? zip, string descriptionName)
+    {
+        Path = path;
+        _folder = folder;
+        _zip = zip;
+        DescriptionName = descriptionName;
+    }
+
+    /// <summary>The folder or .zip as given.</summary>
+    public string Path { get; }
+
+    /// <summary>rdf.yaml, or bioimageio.yaml where a package uses that name.</summary>
+    public string DescriptionName { get; }
+
+    /// <summary>Opens a package folder or .zip.</summary>
+    /// <exception cref="ModelFileException">Neither a folder nor a readable zip, or no rdf.yaml in it.</exception>
+    public static BioImagePackage Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+        {
+            string? name = new[] { "rdf.yaml", "bioimageio.yaml" }.FirstOrDefault(n => File.Exists(System.IO.Path.Combine(path, n)));
+            return new BioImagePackage(path, path, null, name ?? throw new ModelFileException("has no rdf.yaml (a bioimage.io package folder holds its model description as rdf.yaml)", path));
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new ModelFileException("not found (give a bioimage.io package: a folder or a .zip with an rdf.yaml)", path);
+        }
+
+        ZipArchive zip;
+        try
+        {
+            zip = ZipFile.OpenRead(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ModelFileException($"is neither a folder nor a readable zip ({e.Message})", path, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFileException($"cannot be read ({e.Message})", path, e);
+        }
+
+        try
+        {
+            string? name = new[] { "rdf.yaml", "bioimageio.yaml" }.FirstOrDefault(n => zip.GetEntry(n) is not null);
+            return new BioImagePackage(path, null, zip, name ?? throw new ModelFileException("is a zip without rdf.yaml at its top (not a bioimage.io model package)", path));
+        }
+        catch
+        {
+            zip.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>How a file in the package is named in messages: "package.zip/weights.onnx".</summary>
+    public string NameOf(string relative) => $"{Path.TrimEnd('/')}/{UntrustedText.Quote(relative)}";
+
+    /// <summary>Whether the package holds <paramref name="relative"/> (an rdf's "source"). URLs are not fetched: false.</summary>
+    public bool Contains(string relative) => Locate(relative) is not null;
+
+    /// <summary>Reads a file of the package whole, at most <paramref name="maxBytes"/>.</summary>
+    /// <exception cref="ModelFileException">The name leaves the package or is a URL, the file is missing, too large or damaged.</exception>
+    public byte[] Read(string relative, long maxBytes = MaxFileBytes)
+    {
+        string name = NameOf(relative);
+        object location = Locate(relative) ?? throw new ModelFileException(
+            IsUrl(relative) ? "is a URL; SegKit reads packages offline, so every file must be inside the package" : "is named in the rdf but missing from the package",
+            name);
+        try
+        {
+            if (location is string file)
+            {
+                long length = new FileInfo(file).Length;
+                return length > maxBytes
+                    ? throw new ModelFileException($"is {length} bytes, more than the {maxBytes} SegKit reads from a package", name)
+                    : File.ReadAllBytes(file);
+            }
+
+            var entry = (ZipArchiveEntry)location;
+            if (entry.Length > maxBytes)
+            {
+                throw new ModelFileException($"claims {entry.Length} bytes, more than the {maxBytes} SegKit reads from a package", name);
+            }
+
+            // Deflate expands at most about 1032-fold: a larger claim is a lie, refused before its buffer is allocated.
+            if (entry.Length > (entry.CompressedLength * 1100) + 4096)
+            {
+                throw new ModelFileException($"claims {entry.Length} bytes from {entry.CompressedLength} compressed, more than deflate can expand to", name);
+            }
+
+            // The entry's stated length may still lie: read no more than it states, and refuse data that stops short or runs on.
+            var bytes = new byte[entry.Length];
+            using Stream stream = entry.Open();
+            stream.ReadExactly(bytes);
+            if (stream.ReadByte() >= 0)
+            {
+                throw new ModelFileException("holds more data than its zip entry states", name);
+            }
+
+            return bytes;
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFileException($"cannot be read from the package ({e.Message})", name, e);
+        }
+    }
+
+    /// <summary>Reads a file and checks its SHA-256 against the rdf's, when the rdf gives one.</summary>
+    /// <exception cref="ModelFileException">The file is missing or unreadable, or its SHA-256 differs.</exception>
+    public byte[] ReadVerified(string relative, string? sha256, long maxBytes = MaxFileBytes)
+    {
+        byte[] bytes = Read(relative, maxBytes);
+        if (sha256 is not null)
+        {
+            string actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+            if (!actual.Equals(sha256.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ModelFileException($"has SHA-256 {actual} but the rdf says {UntrustedText.Quote(sha256)} (damaged or replaced)", NameOf(relative));
+            }
+        }
+
+        return bytes;
+    }
+
+    public void Dispose() => _zip?.Dispose();
+
+    private static bool IsUrl(string relative) => relative.Contains("://", StringComparison.Ordinal);
+
+    /// <summary>A file path or zip entry for a package-relative name; null when absent or not a plain relative name.</summary>
+    private object? Locate(string relative)
+    {
+        string normalized = relative.Replace('\\', '/');
+        while (normalized.StartsWith("./", StringComparison.Ordinal))
+        {
+            normalized = normalized[2..];
+        }
+
+        if (normalized.Length == 0 || IsUrl(normalized) || normalized.StartsWith('/') || normalized.Split('/').Any(part => part is ".." or "")
+            || normalized.Contains(':', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        if (_zip is not null)
+        {
+            return _zip.GetEntry(normalized);
+        }
+
+        string file = System.IO.Path.Combine(_folder!, normalized);
+        return File.Exists(file) ? file : null;
+    }
+}

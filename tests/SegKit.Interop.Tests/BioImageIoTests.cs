@@ -1,0 +1,362 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using SegKit.Core.Images;
+using SegKit.Core.IO;
+using SegKit.Inference;
+using SegKit.Interop.BioImageIo;
+using SegKit.Onnx;
+using SegKit.Testing;
+using Xunit.Abstractions;
+
+namespace SegKit.Interop.Tests;
+
+/// <summary>
+/// bioimage.io packages both ways. SegKit's own packages (the shipped models, a real sample image) must re-import
+/// unchanged and reproduce their test tensors; packages written the way the zoo writes them (built here: a tiny ONNX
+/// network, a hand-written rdf.yaml, test tensors computed in the test) must run through SegKit's U-Net path and give the
+/// rdf's outputs; and packages that are damaged or cannot be mapped must be refused naming the file and the problem.
+/// </summary>
+public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Side = 64;
+
+    private readonly string folder = Directory.CreateTempSubdirectory("segkit-bioimageio-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Theory]
+    [InlineData("membranes", "test_logits.npy")]
+    [InlineData("nuclei", "test_flows.npy")]
+    public void A_shipped_model_exports_to_a_spec_0_5_package_that_reimports_unchanged_and_reproduces_its_test_tensors(string model, string testOutput)
+    {
+        string modelPath = Path.Combine(RepositoryLayout.Root, "models", model + ".onnx");
+        string image = Path.Combine(RepositoryLayout.Root, "models", "samples", "images", "dsb_4be73d68.png");
+        string package = Path.Combine(folder, model);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        BioImageExport export = BioImageModelExporter.Export(modelPath, image, package, new BioImageExportOptions { SegKitVersion = "test" });
+        double exportSeconds = clock.Elapsed.TotalSeconds;
+
+        // The rdf, read back with the reader: the fields of spec 0.5 that consumers need.
+        RdfNode rdf = RdfYaml.Parse(File.ReadAllBytes(Path.Combine(package, "rdf.yaml")), "rdf.yaml");
+        Assert.Equal("0.5.4", rdf.Text("format_version"));
+        Assert.Equal("model", rdf.Text("type"));
+        Assert.Equal("README.md", rdf.Text("documentation"));
+        Assert.Equal("cover.png", rdf.List("covers")[0].AsText());
+        Assert.Equal(Sha256(File.ReadAllBytes(modelPath)), rdf.Required("weights").Required("onnx").Text("sha256"));
+        Assert.Equal(17, rdf.Required("weights").Required("onnx").Required("opset_version").AsInt());
+        RdfNode input = rdf.List("inputs")[0];
+        Assert.Equal(["batch", "channel", "space", "space"], input.List("axes").Select(a => a.Text("type")));
+        RdfNode ySize = input.List("axes")[2].Required("size");
+        Assert.Equal(model == "membranes" ? 16 : 8, ySize.Required("step").AsInt()); // 4 and 3 poolings
+        RdfNode scale = input.List("preprocessing")[0];
+        Assert.Equal("scale_range", scale.Text("id"));
+        Assert.Equal(99, scale.Required("kwargs").Number("max_percentile", 0));
+        Assert.Equal("image", rdf.List("outputs")[0].List("axes")[2].Required("size").Text("tensor_id"));
+        Assert.NotEmpty(rdf.Required("config").Required("segkit").List("not_in_rdf"));
+        Assert.Equal([1, model == "membranes" ? 1 : 2, 256, 256], export.TestShape);
+
+        // The zip holds the folder's files, each with the bytes and hash the rdf names.
+        using (ZipArchive zip = ZipFile.OpenRead(export.ZipPath))
+        {
+            Assert.Equal(export.Files.Order(StringComparer.Ordinal), zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
+            using var stream = new MemoryStream();
+            zip.GetEntry(testOutput)!.Open().CopyTo(stream);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(package, testOutput)), stream.ToArray());
+        }
+
+        BioImageImport import = BioImageModelImporter.Import(export.ZipPath, "test");
+
+        Assert.True(import.HadSegKitCard);
+        Assert.Equal(File.ReadAllBytes(modelPath), import.ModelBytes);
+        Assert.Equal(ModelCard.ReadFile(modelPath), import.Card);
+        Assert.All(import.PackageTest, c => Assert.Equal(0, c.MaxAbsoluteDifference)); // the same ONNX Runtime, the same input
+        Assert.True(import.SegKitTest.MaxAbsoluteDifference < 1e-4, import.SegKitTest.ToString());
+        output.WriteLine($"{model}: export {exportSeconds:0.0} s, zip {export.ZipBytes / 1e6:0.00} MB; {import.SegKitTest}");
+    }
+
+    [Fact]
+    public void A_zoo_package_with_a_sigmoid_postprocessing_runs_through_the_unet_path_and_gives_its_probabilities()
+    {
+        string package = ZooPackage("sigmoid", new ZooOptions());
+
+        BioImageImport import = BioImageModelImporter.Import(package, "test");
+
+        ModelCard card = import.Card;
+        Assert.Equal(SegmentationModelKind.UNet, card.Kind);
+        Assert.Equal(["background", "cells"], card.Classes);
+        Assert.Equal((1.0, 99.8), (card.LowPercentile, card.HighPercentile));
+        Assert.Equal(256, card.TileSize); // the smallest of 16 + 8n from 256 up
+        Assert.Contains(import.Notes, n => n.Contains("sigmoid", StringComparison.Ordinal));
+        AssertSegmenterGivesTheRdfProbabilities(import);
+    }
+
+    [Fact]
+    public void A_zoo_package_whose_graph_ends_in_probabilities_is_given_logits_so_softmax_returns_them()
+    {
+        string package = ZooPackage("probabilities", new ZooOptions { SigmoidInGraph = true });
+
+        BioImageImport import = BioImageModelImporter.Import(package, "test");
+
+        Assert.Contains(import.Notes, n => n.Contains("data range is [0, 1]", StringComparison.Ordinal));
+        Assert.Contains(OnnxReader.Read(import.ModelBytes).Graph.Nodes, n => n.OpType == "Log");
+        AssertSegmenterGivesTheRdfProbabilities(import);
+    }
+
+    [Fact]
+    public void A_spec_0_4_package_is_read_too()
+    {
+        string package = ZooPackage("v04", new ZooOptions { Spec04 = true });
+
+        BioImageImport import = BioImageModelImporter.Import(package, "test");
+
+        Assert.StartsWith("0.4.", import.Description.FormatVersion, StringComparison.Ordinal);
+        Assert.Equal(99.8, import.Card.HighPercentile);
+        AssertSegmenterGivesTheRdfProbabilities(import);
+    }
+
+    [Fact]
+    public void Unknown_and_3d_axes_are_refused_naming_the_rdf_and_the_field()
+    {
+        string unknown = ZooPackage("unknown-axis", new ZooOptions { InputAxes = "[{type: batch}, {type: channel, channel_names: [raw]}, {type: wavelength, id: y}, {type: space, id: x}]" });
+        var e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(unknown, "test"));
+        Assert.Equal(Path.Combine(unknown, "rdf.yaml"), e.FilePath);
+        Assert.Contains("inputs[0].axes[2].type is 'wavelength', not an axis type of spec 0.5", e.Message);
+
+        string volume = ZooPackage("volume", new ZooOptions { InputAxes = "[{type: batch}, {type: channel, channel_names: [raw]}, {type: space, id: z, size: 1}, {type: space, id: y, size: 64}, {type: space, id: x, size: 64}]", TestShape = [1, 1, 1, Side, Side] });
+        e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(volume, "test"));
+        Assert.Contains("a 3D model; SegKit segments 2D images", e.Message);
+        output.WriteLine(e.Message);
+    }
+
+    [Fact]
+    public void A_missing_weight_file_and_a_wrong_hash_are_refused_naming_the_file()
+    {
+        string missing = ZooPackage("missing", new ZooOptions());
+        File.Delete(Path.Combine(missing, "weights.onnx"));
+        var e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(missing, "test"));
+        Assert.Equal($"{missing}/weights.onnx: is named in the rdf but missing from the package", e.Message);
+
+        string replaced = ZooPackage("replaced", new ZooOptions());
+        byte[] weights = File.ReadAllBytes(Path.Combine(replaced, "weights.onnx"));
+        weights[^1] ^= 1;
+        File.WriteAllBytes(Path.Combine(replaced, "weights.onnx"), weights);
+        e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(replaced, "test"));
+        Assert.Contains("weights.onnx: has SHA-256", e.Message);
+        Assert.Contains("(damaged or replaced)", e.Message);
+
+        // A source that leaves the package is never read.
+        string escaping = ZooPackage("escaping", new ZooOptions { WeightsSource = "../escaping/weights.onnx" });
+        e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(escaping, "test"));
+        Assert.Contains("missing from the package", e.Message);
+    }
+
+    [Fact]
+    public void A_package_whose_test_output_does_not_reproduce_is_refused_naming_the_difference()
+    {
+        string package = ZooPackage("drift", new ZooOptions { Drift = 0.01f });
+
+        var e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(package, "test"));
+
+        Assert.Equal(Path.Combine(package, "test_output.npy").Replace('\\', '/'), e.FilePath);
+        Assert.Contains("is not reproduced by the package's ONNX weights", e.Message);
+        Assert.Contains("1 of 4096 elements outside 0.0001 + 0.001 x |expected|", e.Message);
+        Assert.Contains("worst at [0, 0, 10, 20]", e.Message);
+        output.WriteLine(e.Message);
+
+        // Within a tolerance the rdf gives, the same package passes.
+        string tolerant = ZooPackage("tolerant", new ZooOptions { Drift = 0.01f, Tolerance = "{absolute_tolerance: 0.02, relative_tolerance: 0.0}" });
+        BioImageImport import = BioImageModelImporter.Import(tolerant, "test");
+        Assert.InRange(import.PackageTest[0].MaxAbsoluteDifference, 0.009, 0.011);
+    }
+
+    [Fact]
+    public void Preprocessing_the_card_cannot_express_is_refused_after_the_package_proves_itself()
+    {
+        // zero_mean_unit_variance: the package test runs it (and passes); the mapping onto SegKit's percentiles refuses it.
+        string package = ZooPackage("zmuv", new ZooOptions { Preprocessing = "[{id: zero_mean_unit_variance, kwargs: {axes: [y, x]}}]", ZeroMeanUnitVariance = true });
+
+        var e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(package, "test"));
+
+        Assert.Contains("inputs[0].preprocessing is (zero_mean_unit_variance)", e.Message);
+        Assert.Contains("needs the image's mean and standard deviation", e.Message);
+    }
+
+    [Fact]
+    public void Several_inputs_and_text_that_is_not_an_rdf_are_refused()
+    {
+        string two = ZooPackage("two-inputs", new ZooOptions { SecondInput = true });
+        Assert.Contains("inputs has 2 tensors (raw, mask); SegKit runs networks with one image input", Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(two, "test")).Message);
+
+        string deep = Path.Combine(folder, "deep");
+        Directory.CreateDirectory(deep);
+        File.WriteAllText(Path.Combine(deep, "rdf.yaml"), "format_version: " + new string('[', 5000) + new string(']', 5000));
+        Assert.Contains("nests deeper than 64 levels", Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(deep, "test")).Message);
+
+        File.WriteAllText(Path.Combine(deep, "rdf.yaml"), "format_version: [unclosed\n  - {");
+        var e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(deep, "test"));
+        Assert.Equal($"{deep}/rdf.yaml", e.FilePath);
+        Assert.Contains("is not valid YAML (line", e.Message);
+    }
+
+    private void AssertSegmenterGivesTheRdfProbabilities(BioImageImport import)
+    {
+        string modelPath = Path.Combine(folder, "imported.onnx");
+        File.WriteAllBytes(modelPath, import.ModelBytes);
+        var (image, expected) = ZooTensors();
+        using SegmentationModel model = SegmentationModel.Load(modelPath, intraOpThreads: 2);
+        SegmentationResult result = model.CreateSegmenter().Segment(new Image(1, Side, Side, image));
+        double worst = expected.Zip(result.Probability!, (e, a) => Math.Abs(e - a)).Max();
+        output.WriteLine($"segkit segment vs the rdf's probabilities: max |difference| {worst:G3}; {import.SegKitTest}");
+        Assert.True(worst < 1e-4, $"the imported model's probabilities differ from the package's by {worst}");
+        Assert.True(import.SegKitTest.Passed);
+    }
+
+    private sealed record ZooOptions
+    {
+        public bool SigmoidInGraph { get; init; }
+
+        public bool Spec04 { get; init; }
+
+        public string? InputAxes { get; init; }
+
+        public int[] TestShape { get; init; } = [1, 1, Side, Side];
+
+        public string? Preprocessing { get; init; }
+
+        public string WeightsSource { get; init; } = "weights.onnx";
+
+        public float Drift { get; init; }
+
+        public string? Tolerance { get; init; }
+
+        public bool SecondInput { get; init; }
+
+        /// <summary>The test output as zero_mean_unit_variance (over y and x) would make it, instead of scale_range.</summary>
+        public bool ZeroMeanUnitVariance { get; init; }
+    }
+
+    /// <summary>A raw test image (bright blobs on a dim ramp) and what the zoo model gives for it: sigmoid(2 x scale_range(x, 1, 99.8) - 1).</summary>
+    private static (float[] Image, float[] Probabilities) ZooTensors(bool zeroMeanUnitVariance = false)
+    {
+        var random = new Random(15);
+        var image = new float[Side * Side];
+        for (int y = 0; y < Side; y++)
+        {
+            for (int x = 0; x < Side; x++)
+            {
+                double blob = Math.Exp(-(((x - 20) * (x - 20)) + ((y - 30) * (y - 30))) / 60.0);
+                image[(y * Side) + x] = (float)(200 + (3 * x) + (3000 * blob) + random.Next(50));
+            }
+        }
+
+        float[] sorted = image.Order().ToArray();
+        double Percentile(double p)
+        {
+            double position = p / 100 * (sorted.Length - 1);
+            int k = (int)Math.Floor(position);
+            return k + 1 < sorted.Length ? sorted[k] + ((sorted[k + 1] - sorted[k]) * (position - k)) : sorted[k];
+        }
+
+        double low = Percentile(1);
+        double high = Percentile(99.8);
+        if (zeroMeanUnitVariance)
+        {
+            double mean = image.Average(v => (double)v);
+            double std = Math.Sqrt(image.Average(v => (v - mean) * (v - mean)));
+            (low, high) = (mean, mean + std);
+        }
+
+        return (image, image.Select(v => (float)(1 / (1 + Math.Exp(-((2 * (v - low) / (high - low + 1e-6)) - 1))))).ToArray());
+    }
+
+    /// <summary>A package as a zoo exporter writes one: a 1x1 convolution (2x - 1), with or without a sigmoid in the graph.</summary>
+    private string ZooPackage(string name, ZooOptions options)
+    {
+        string package = Path.Combine(folder, name);
+        Directory.CreateDirectory(package);
+        var builder = new GraphBuilder("zoo");
+        string raw = builder.Input("raw", OnnxElementType.Float, "N", 1, "H", "W");
+        string logit = builder.Node("Conv", [raw, builder.Initializer("w", [2f], 1, 1, 1, 1), builder.Initializer("b", [-1f], 1)], "logit", OnnxAttribute.Of("kernel_shape", 1L, 1L));
+        string result = options.SigmoidInGraph ? builder.Node("Sigmoid", [logit], "prob") : logit;
+        builder.Output(result, OnnxElementType.Float, "N", 1, "H", "W");
+        byte[] weights = OnnxWriter.ToBytes(builder.ToModel(opset: 13));
+        File.WriteAllBytes(Path.Combine(package, "weights.onnx"), weights);
+
+        var (image, probabilities) = ZooTensors(options.ZeroMeanUnitVariance);
+        probabilities[(10 * Side) + 20] += options.Drift;
+        NpyFile.Write(Path.Combine(package, "test_input.npy"), image, options.TestShape);
+        NpyFile.Write(Path.Combine(package, "test_output.npy"), probabilities, 1, 1, Side, Side);
+        string inputSha = Sha256(File.ReadAllBytes(Path.Combine(package, "test_input.npy")));
+        string outputSha = Sha256(File.ReadAllBytes(Path.Combine(package, "test_output.npy")));
+        string weightsSha = Sha256(weights);
+        string rdf = options.Spec04
+            ? $$"""
+                format_version: 0.4.10
+                type: model
+                name: zoo-like {{name}}
+                description: a 1x1 convolution
+                authors: [{name: Test}]
+                cite: [{text: test, doi: 10.1000/test}]
+                license: MIT
+                documentation: README.md
+                inputs:
+                  - name: raw
+                    axes: bcyx
+                    data_type: float32
+                    shape: {min: [1, 1, 16, 16], step: [0, 0, 8, 8]}
+                    preprocessing:
+                      - name: scale_range
+                        kwargs: {mode: per_sample, axes: yx, min_percentile: 1, max_percentile: 99.8}
+                outputs:
+                  - name: cells
+                    axes: bcyx
+                    data_type: float32
+                    shape: {reference_tensor: raw, scale: [1, 1, 1, 1], offset: [0, 0, 0, 0]}
+                    postprocessing:
+                      - name: sigmoid
+                test_inputs: [test_input.npy]
+                test_outputs: [test_output.npy]
+                weights:
+                  onnx: {source: {{options.WeightsSource}}, sha256: {{weightsSha}}, opset_version: 13}
+                """
+            : $$"""
+                format_version: 0.5.3
+                type: model
+                name: zoo-like {{name}}
+                description: a 1x1 convolution
+                authors: [{name: Test}]
+                cite: [{text: test, doi: 10.1000/test}]
+                license: MIT
+                documentation: README.md
+                timestamp: '2025-01-02T03:04:05Z'
+                inputs:
+                  - id: raw
+                    axes: {{options.InputAxes ?? "[{type: batch}, {type: channel, channel_names: [raw]}, {type: space, id: y, size: {min: 16, step: 8}}, {type: space, size: {min: 16, step: 8}}]"}}
+                    test_tensor: {source: test_input.npy, sha256: {{inputSha}}}
+                    preprocessing: {{options.Preprocessing ?? "[{id: ensure_dtype, kwargs: {dtype: float32}}, {id: scale_range, kwargs: {axes: [x, y], min_percentile: 1.0, max_percentile: 99.8}}]"}}
+                {{(options.SecondInput ? "  - id: mask\n    axes: [{type: batch}, {type: channel, channel_names: [m]}, {type: space, id: y}, {type: space, id: x}]\n    test_tensor: {source: test_input.npy}\n" : "")}}outputs:
+                  - id: cells
+                    axes:
+                      - type: batch
+                      - type: channel
+                        channel_names: [cells]
+                      - {type: space, id: y, size: {tensor_id: raw, axis_id: y}, halo: 8}
+                      - {type: space, id: x, size: {tensor_id: raw, axis_id: x}, halo: 8}
+                    test_tensor: {source: test_output.npy, sha256: {{outputSha}}}
+                    {{(options.SigmoidInGraph ? "data: {type: float32, range: [0.0, 1.0]}" : "postprocessing: [{id: sigmoid}]")}}
+                weights:
+                  onnx:
+                    source: {{options.WeightsSource}}
+                    sha256: {{weightsSha}}
+                    opset_version: 13
+                  torchscript: {source: weights.pt, pytorch_version: 2.1}
+                {{(options.Tolerance is null ? "" : $"config:\n  bioimageio:\n    reproducibility_tolerance: [{options.Tolerance}]\n")}}
+                """;
+        File.WriteAllText(Path.Combine(package, "rdf.yaml"), rdf, new UTF8Encoding(false));
+        return package;
+    }
+
+    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+}
