@@ -26,7 +26,15 @@ internal static class BlockwiseOutput
         using IImageBlockSource source = info.Format == ImageFormat.Tiff ? TiffBlockSource.Open(file) : new InMemoryBlockSource(ImageFile.Read(file));
         string masks = Path.Combine(batch.OutDir, InputFiles.OutputStem(file) + SegmentCommand.MasksSuffix);
         using var writer = new TiledLabelTiffWriter(masks, source.Height, source.Width);
-        var (result, used) = segmenter.Run(source, writer, TiledLabelTiffWriter.TileSize);
+        // Progress about every 5% of the blocks: a whole-slide image takes minutes to hours.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (result, used) = segmenter.Run(source, writer, TiledLabelTiffWriter.TileSize, (done, total) =>
+        {
+            if (done == total || done % Math.Max(1, total / 20) == 0)
+            {
+                console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(file)}: block {done}/{total}, {clock.Elapsed.TotalSeconds:0} s"));
+            }
+        });
         console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{Path.GetFileName(file)}: {source.Width}x{source.Height} in blocks of {used.BlockSize} with {used.Overlap} px of overlap{(used.Diameter is double d ? $", diameter {d:0.#} px" : "")}"));
         ObjectTable.Write(Path.Combine(batch.OutDir, InputFiles.OutputStem(file) + SegmentCommand.ObjectsSuffix), result.Objects);

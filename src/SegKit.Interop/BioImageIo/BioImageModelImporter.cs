@@ -105,11 +105,11 @@ public static class BioImageModelImporter
         // 2. The SegKit model: the weights as they are when they carry a card, else mapped onto the U-Net path.
         var notes = new List<string>();
         byte[] modelBytes;
-        OutputKind kind;
+        BioImageOutputKind kind;
         if (card is not null)
         {
             modelBytes = weights;
-            kind = OutputKind.Raw;
+            kind = BioImageOutputKind.Raw;
             notes.Add("the ONNX weights carry a SegKit model card (a package SegKit exported): written unchanged");
         }
         else
@@ -161,22 +161,6 @@ public static class BioImageModelImporter
             HadSegKitCard = ReferenceEquals(modelBytes, weights),
             Notes = notes,
         };
-    }
-
-    /// <summary>How the package's first output relates to the class logits SegKit's U-Net path expects.</summary>
-    private enum OutputKind
-    {
-        /// <summary>Used as it is: logits of two or more classes, or a SegKit model's own output.</summary>
-        Raw,
-
-        /// <summary>One foreground logit (the package applies a sigmoid, or names no range): SegKit adds a zero background logit.</summary>
-        SigmoidLogit,
-
-        /// <summary>One foreground probability: SegKit adds its logit and a zero background logit.</summary>
-        SigmoidProbability,
-
-        /// <summary>Class probabilities that sum to 1: SegKit takes their logarithms, whose softmax gives them back.</summary>
-        SoftmaxProbability,
     }
 
     private static (float[] Data, int[] Shape) ReadTensor(BioImagePackage package, string source, string? sha256, int rank, string what)
@@ -276,14 +260,14 @@ public static class BioImageModelImporter
         return accepted.FirstOrDefault(s => s >= PreferredTile, accepted[^1]);
     }
 
-    private static OutputKind ReadOutputKind(BioImageTensorDescription output, int channels, string rdfName, List<string> notes)
+    private static BioImageOutputKind ReadOutputKind(BioImageTensorDescription output, int channels, string rdfName, List<string> notes)
     {
         var steps = output.Processing.Where(s => !(s.Id == "ensure_dtype" && s.DType is "float32" or "float64")).ToList();
         bool probabilityRange = output.DataRange is { Low: 0, High: 1 };
         if (steps.Count == 1 && steps[0].Id == "sigmoid" && channels == 1)
         {
             notes.Add("the package applies a sigmoid to its one output channel: SegKit's U-Net path does the same (a zero background logit is added to the graph)");
-            return OutputKind.SigmoidLogit;
+            return BioImageOutputKind.SigmoidLogit;
         }
 
         if (steps.Count > 0)
@@ -296,13 +280,13 @@ public static class BioImageModelImporter
             notes.Add(channels == 1
                 ? "the output's data range is [0, 1]: read as a foreground probability (its logit is added to the graph)"
                 : "the output's data range is [0, 1]: read as class probabilities (their logarithms are added to the graph)");
-            return channels == 1 ? OutputKind.SigmoidProbability : OutputKind.SoftmaxProbability;
+            return channels == 1 ? BioImageOutputKind.SigmoidProbability : BioImageOutputKind.SoftmaxProbability;
         }
 
         notes.Add(channels == 1
             ? "the output has no [0, 1] data range and no sigmoid: read as a foreground logit"
             : "the output has no [0, 1] data range: read as class logits (SegKit applies softmax)");
-        return channels == 1 ? OutputKind.SigmoidLogit : OutputKind.Raw;
+        return channels == 1 ? BioImageOutputKind.SigmoidLogit : BioImageOutputKind.Raw;
     }
 
     private static string[] Classes(BioImageTensorDescription output, int channels)
@@ -317,14 +301,14 @@ public static class BioImageModelImporter
     }
 
     /// <summary>The model with the card in its metadata and, where the output is not class logits, nodes that make it so.</summary>
-    private static OnnxModel WithCard(OnnxModel model, ModelCard card, OutputKind kind, int channels)
+    private static OnnxModel WithCard(OnnxModel model, ModelCard card, BioImageOutputKind kind, int channels)
     {
         foreach (var (key, text) in card.ToMetadata())
         {
             model.Metadata[key] = text;
         }
 
-        if (kind == OutputKind.Raw)
+        if (kind == BioImageOutputKind.Raw)
         {
             return model;
         }
@@ -341,19 +325,19 @@ public static class BioImageModelImporter
         }
 
         // Probabilities are kept away from 0 and 1 so their logarithms stay finite.
-        if (kind != OutputKind.SigmoidLogit)
+        if (kind != BioImageOutputKind.SigmoidLogit)
         {
             graph.Initializers.Add(OnnxTensor.FromFloats(Name("tiny"), [1e-7f]));
         }
 
-        if (kind == OutputKind.SigmoidProbability)
+        if (kind == BioImageOutputKind.SigmoidProbability)
         {
             graph.Initializers.Add(OnnxTensor.FromFloats(Name("one"), [1f]));
             graph.Initializers.Add(OnnxTensor.FromFloats(Name("almost_one"), [1 - 1e-7f]));
         }
 
         string logits;
-        if (kind == OutputKind.SoftmaxProbability)
+        if (kind == BioImageOutputKind.SoftmaxProbability)
         {
             Node("Max", [value, Name("tiny")], Name("p"));
             Node("Log", [Name("p")], Name("logits"));
@@ -362,7 +346,7 @@ public static class BioImageModelImporter
         else
         {
             string foreground = value;
-            if (kind == OutputKind.SigmoidProbability)
+            if (kind == BioImageOutputKind.SigmoidProbability)
             {
                 Node("Max", [value, Name("tiny")], Name("p_low"));
                 Node("Min", [Name("p_low"), Name("almost_one")], Name("p"));
@@ -379,12 +363,12 @@ public static class BioImageModelImporter
             logits = Name("logits");
         }
 
-        IReadOnlyList<OnnxDimension>? shape = output.Shape is { Count: 4 } s ? [s[0], kind == OutputKind.SoftmaxProbability ? s[1] : (OnnxDimension)Math.Max(2, channels + 1), s[2], s[3]] : null;
+        IReadOnlyList<OnnxDimension>? shape = output.Shape is { Count: 4 } s ? [s[0], kind == BioImageOutputKind.SoftmaxProbability ? s[1] : (OnnxDimension)Math.Max(2, channels + 1), s[2], s[3]] : null;
         graph.Outputs[0] = new OnnxValueInfo(logits, OnnxElementType.Float, shape) { DocString = $"class logits made by SegKit from the package's output '{output.Name}'" };
         return model;
     }
 
-    private static BioImageComparison SegKitTest(byte[] model, string source, ModelCard card, float[] testInput, int[] shape, float[] expected, int[] expectedShape, OutputKind kind, string tensorName, BioImageTolerance tolerance)
+    private static BioImageComparison SegKitTest(byte[] model, string source, ModelCard card, float[] testInput, int[] shape, float[] expected, int[] expectedShape, BioImageOutputKind kind, string tensorName, BioImageTolerance tolerance)
     {
         // SegKit's normalisation, image by image and channel by channel, as its segmenters apply it.
         float[] normalised = (float[])testInput.Clone();
@@ -397,8 +381,8 @@ public static class BioImageModelImporter
         var (_, data, outShape) = BioImageNetwork.Run(model, source, normalised, shape)[0];
         float[] actual = kind switch
         {
-            OutputKind.Raw => data,
-            OutputKind.SigmoidLogit or OutputKind.SigmoidProbability => ForegroundProbability(data, outShape),
+            BioImageOutputKind.Raw => data,
+            BioImageOutputKind.SigmoidLogit or BioImageOutputKind.SigmoidProbability => ForegroundProbability(data, outShape),
             _ => Softmax(data, outShape),
         };
         if (actual.Length != expected.Length)

@@ -110,7 +110,7 @@ public static class RdfYaml
     private static RdfNode Build(Parser parser, string file)
     {
         var anchors = new Dictionary<string, RdfNode>(StringComparer.Ordinal);
-        var stack = new Stack<Frame>();
+        var stack = new Stack<RdfYamlFrame>();
         RdfNode? root = null;
         int documents = 0;
         while (parser.MoveNext())
@@ -153,10 +153,10 @@ public static class RdfYaml
                     }
 
                     var anchor = ((NodeEvent)e).Anchor;
-                    stack.Push(e is MappingStart ? new Frame(Child(stack), [], null, anchor) : new Frame(Child(stack), null, [], anchor));
+                    stack.Push(e is MappingStart ? new RdfYamlFrame(Child(stack), [], null, anchor) : new RdfYamlFrame(Child(stack), null, [], anchor));
                     break;
                 case MappingEnd or SequenceEnd:
-                    Frame done = stack.Pop();
+                    RdfYamlFrame done = stack.Pop();
                     Add(done.Entries is not null ? new RdfNode(file, done.Path, done.Entries) : new RdfNode(file, done.Path, done.Items!), done.Anchor);
                     break;
                 default:
@@ -184,7 +184,7 @@ public static class RdfYaml
                 return;
             }
 
-            Frame parent = stack.Peek();
+            RdfYamlFrame parent = stack.Peek();
             if (parent.Items is not null)
             {
                 parent.Items.Add(node);
@@ -202,32 +202,17 @@ public static class RdfYaml
     }
 
     /// <summary>The path of the node about to be read under the top of <paramref name="stack"/>.</summary>
-    private static string Child(Stack<Frame> stack)
+    private static string Child(Stack<RdfYamlFrame> stack)
     {
         if (stack.Count == 0)
         {
             return "";
         }
 
-        Frame parent = stack.Peek();
+        RdfYamlFrame parent = stack.Peek();
         string key = parent.Items is not null
             ? string.Create(CultureInfo.InvariantCulture, $"[{parent.Items.Count}]")
             : (parent.Path.Length == 0 ? "" : ".") + UntrustedText.Quote(parent.Key ?? "");
         return parent.Path + key;
-    }
-
-    private sealed class Frame(string path, List<KeyValuePair<string, RdfNode>>? entries, List<RdfNode>? items, AnchorName anchor)
-    {
-        public string Path { get; } = path;
-
-        public List<KeyValuePair<string, RdfNode>>? Entries { get; } = entries;
-
-        public List<RdfNode>? Items { get; } = items;
-
-        public AnchorName Anchor { get; } = anchor;
-
-        public string? Key { get; set; }
-
-        public bool ExpectsKey => Entries is not null && Key is null;
     }
 }
