@@ -78,6 +78,8 @@ public sealed class ModelSegmenter
         {
             Classes = network.OutputChannels,
             Intensity = options.Intensity,
+            ZeroMeanUnitVariance = card.ZeroMeanUnitVariance,
+            NormalizeEpsilon = card.NormalizeEpsilon,
             ForegroundClass = options.ForegroundClass,
             BoundaryClass = options.BoundaryClass,
             Instances = options.Instances,
@@ -101,7 +103,10 @@ public sealed class ModelSegmenter
         ArgumentNullException.ThrowIfNull(image);
         if (_unet is not null)
         {
-            return IntensityScale.Measure(image.Channels == 1 ? image : image.ToGray(), _unet.Options.LowPercentile, _unet.Options.HighPercentile);
+            Image gray = image.Channels == 1 ? image : image.ToGray();
+            return _unet.Options.ZeroMeanUnitVariance
+                ? IntensityScale.ZeroMeanUnitVariance(gray, _unet.Options.NormalizeEpsilon)
+                : IntensityScale.Measure(gray, _unet.Options.LowPercentile, _unet.Options.HighPercentile);
         }
 
         ModelChannels.Check(image, Channels, null);

@@ -58,7 +58,9 @@ public sealed class UNetSegmenter
     {
         ArgumentNullException.ThrowIfNull(image);
         Image raw = image.Channels == 1 ? image : image.ToGray();
-        Image gray = Options.Intensity is { } scale ? scale.Apply(raw) : Normalization.Normalize99(raw, Options.LowPercentile, Options.HighPercentile);
+        Image gray = Options.Intensity is { } scale ? scale.Apply(raw)
+            : Options.ZeroMeanUnitVariance ? IntensityScale.ZeroMeanUnitVariance(raw, Options.NormalizeEpsilon).Apply(raw)
+            : Normalization.Normalize99(raw, Options.LowPercentile, Options.HighPercentile);
         return Options.Halo > 0
             ? OverlapTilePrediction.Run(gray, _network, OverlapTiles)
             : TiledPrediction.Run(gray, _network, new TilingOptions { TileSize = Options.TileSize, BatchSize = Options.BatchSize, Flows = null });

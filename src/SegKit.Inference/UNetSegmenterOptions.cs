@@ -6,6 +6,12 @@ public sealed record UNetSegmenterOptions
     /// <summary>Output channels (class logits; 1 means a single sigmoid foreground logit).</summary>
     public int Classes { get; init; } = 2;
 
+    /// <summary>Normalise each image to zero mean and unit variance ((x - mean) / (std + epsilon)) instead of by percentiles.</summary>
+    public bool ZeroMeanUnitVariance { get; init; }
+
+    /// <summary>The epsilon of <see cref="ZeroMeanUnitVariance"/>.</summary>
+    public double NormalizeEpsilon { get; init; } = 1e-6;
+
     /// <summary>Fixed normalisation bounds of the gray image (the blocks of one large image share the whole image's); null: each image's own.</summary>
     public SegKit.Core.Transforms.IntensityScale? Intensity { get; init; }
 

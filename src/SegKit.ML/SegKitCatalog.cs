@@ -189,7 +189,9 @@ public static class SegKitCatalog
         }
 
         UNetSegmenterOptions unet = segmenter.UNetOptions!;
-        if (unet.Halo > 0)
+        // The chain's normalisation step maps percentiles; a zero_mean_unit_variance model (imported from bioimage.io)
+        // runs as one step through the segmenter, which normalises as its card says.
+        if (unet.Halo > 0 || unet.ZeroMeanUnitVariance)
         {
             return chain.Append(SegmentImages(catalog, path, card, model.OutputChannels, unet.BatchSize, segmenter.Options, options));
         }

@@ -21,6 +21,8 @@ public sealed record ModelCard
     private const string ChannelKeyPrefix = "segkit.input.channel.";
     private const string LowPercentileKey = "segkit.normalize.low_percentile";
     private const string HighPercentileKey = "segkit.normalize.high_percentile";
+    private const string MethodKey = "segkit.normalize.method";
+    private const string EpsilonKey = "segkit.normalize.epsilon";
     private const string DiameterKey = "segkit.cellpose.diameter";
     private const string InvertKey = "segkit.normalize.invert_bright_background";
     private const string ClassesKey = "segkit.unet.classes";
@@ -48,6 +50,16 @@ public sealed record ModelCard
 
     /// <summary>Percentile mapped to 1 by the input normalisation (99 in Cellpose).</summary>
     public double HighPercentile { get; init; } = 99;
+
+    /// <summary>
+    /// U-Net only: normalise each image to zero mean and unit variance, (x - mean) / (std + <see cref="NormalizeEpsilon"/>),
+    /// instead of by percentiles (bioimage.io's zero_mean_unit_variance, which many zoo models use); written as
+    /// "segkit.normalize.method" = "zero_mean_unit_variance" (absent means percentiles).
+    /// </summary>
+    public bool ZeroMeanUnitVariance { get; init; }
+
+    /// <summary>The epsilon of <see cref="ZeroMeanUnitVariance"/> (bioimage.io's default 1e-6).</summary>
+    public double NormalizeEpsilon { get; init; } = 1e-6;
 
     /// <summary>Cellpose only: the object diameter in pixels the network was trained at (30 for cyto3).</summary>
     public double? Diameter { get; init; }
@@ -101,6 +113,11 @@ public sealed record ModelCard
             m[ChannelKeyPrefix + Text(i)] = InputChannels[i];
         m[LowPercentileKey] = Text(LowPercentile);
         m[HighPercentileKey] = Text(HighPercentile);
+        if (ZeroMeanUnitVariance)
+        {
+            m[MethodKey] = "zero_mean_unit_variance";
+            m[EpsilonKey] = Text(NormalizeEpsilon);
+        }
         if (Diameter is double diameter)
             m[DiameterKey] = Text(diameter);
         if (InvertBrightBackground)
@@ -161,6 +178,8 @@ public sealed record ModelCard
             InputChannels = reader.List(ChannelsKey, ChannelKeyPrefix),
             LowPercentile = reader.Double(LowPercentileKey),
             HighPercentile = reader.Double(HighPercentileKey),
+            ZeroMeanUnitVariance = metadata.TryGetValue(MethodKey, out var method) && (method == "zero_mean_unit_variance" ? true : method == "percentiles" ? false : throw reader.Fail($"{MethodKey} is '{method}', expected 'percentiles' or 'zero_mean_unit_variance'")),
+            NormalizeEpsilon = metadata.ContainsKey(EpsilonKey) ? reader.Double(EpsilonKey) : 1e-6,
             Diameter = metadata.ContainsKey(DiameterKey) ? reader.Double(DiameterKey) : null,
             InvertBrightBackground = metadata.TryGetValue(InvertKey, out var invert) && (invert == "true" ? true : invert == "false" ? false : throw reader.Fail($"{InvertKey} is '{invert}', expected 'true' or 'false'")),
             Classes = metadata.ContainsKey(ClassesKey) ? reader.List(ClassesKey, ClassKeyPrefix) : null,
@@ -195,6 +214,8 @@ public sealed record ModelCard
         && InputChannels.SequenceEqual(other.InputChannels)
         && LowPercentile.Equals(other.LowPercentile)
         && HighPercentile.Equals(other.HighPercentile)
+        && ZeroMeanUnitVariance == other.ZeroMeanUnitVariance
+        && NormalizeEpsilon.Equals(other.NormalizeEpsilon)
         && Nullable.Equals(Diameter, other.Diameter)
         && InvertBrightBackground == other.InvertBrightBackground
         && (Classes is null ? other.Classes is null : other.Classes is not null && Classes.SequenceEqual(other.Classes))
@@ -244,6 +265,10 @@ public sealed record ModelCard
             return "a U-Net model has no diameter";
         if (Kind == SegmentationModelKind.UNet && CellposeTilePadding)
             return "a U-Net model has no Cellpose tile padding";
+        if (Kind == SegmentationModelKind.Cellpose && ZeroMeanUnitVariance)
+            return "a Cellpose model is normalised by percentiles, not zero_mean_unit_variance";
+        if (!(NormalizeEpsilon > 0 && NormalizeEpsilon < 1))
+            return $"normalisation epsilon {NormalizeEpsilon} is not within (0, 1)";
         if (TileSize <= 0 || Halo < 0 || 2 * Halo >= TileSize)
             return $"tile size {TileSize} with halo {Halo} leaves no output";
         if (TrainingSteps < 0)

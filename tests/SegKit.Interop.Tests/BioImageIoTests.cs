@@ -172,15 +172,28 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void A_zero_mean_unit_variance_package_runs_through_the_unet_path_and_gives_its_probabilities()
+    {
+        string package = ZooPackage("zmuv", new ZooOptions { Preprocessing = "[{id: zero_mean_unit_variance, kwargs: {axes: [y, x], eps: 1.0e-6}}]", ZeroMeanUnitVariance = true });
+
+        BioImageImport import = BioImageModelImporter.Import(package, "test");
+
+        Assert.True(import.Card.ZeroMeanUnitVariance);
+        Assert.Equal(1e-6, import.Card.NormalizeEpsilon);
+        AssertSegmenterGivesTheRdfProbabilities(import, zeroMeanUnitVariance: true);
+    }
+
+    [Fact]
     public void Preprocessing_the_card_cannot_express_is_refused_after_the_package_proves_itself()
     {
-        // zero_mean_unit_variance: the package test runs it (and passes); the mapping onto SegKit's percentiles refuses it.
-        string package = ZooPackage("zmuv", new ZooOptions { Preprocessing = "[{id: zero_mean_unit_variance, kwargs: {axes: [y, x]}}]", ZeroMeanUnitVariance = true });
+        // Two steps (the second a no-op here), and normalising over the batch as well: the package test runs them; the card cannot express them.
+        string twoSteps = ZooPackage("two-steps", new ZooOptions { Preprocessing = "[{id: scale_range, kwargs: {axes: [y, x], min_percentile: 1, max_percentile: 99.8}}, {id: clip, kwargs: {min: -1000.0, max: 1000.0}}]" });
+        var e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(twoSteps, "test"));
+        Assert.Contains("inputs[0].preprocessing is (scale_range, clip)", e.Message);
 
-        var e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(package, "test"));
-
-        Assert.Contains("inputs[0].preprocessing is (zero_mean_unit_variance)", e.Message);
-        Assert.Contains("needs the image's mean and standard deviation", e.Message);
+        string batch = ZooPackage("batch-zmuv", new ZooOptions { Preprocessing = "[{id: zero_mean_unit_variance, kwargs: {axes: [batch, y, x]}}]", ZeroMeanUnitVariance = true });
+        e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(batch, "test"));
+        Assert.Contains("normalises over axes (batch, y, x)", e.Message);
     }
 
     [Fact]
@@ -200,11 +213,11 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("is not valid YAML (line", e.Message);
     }
 
-    private void AssertSegmenterGivesTheRdfProbabilities(BioImageImport import)
+    private void AssertSegmenterGivesTheRdfProbabilities(BioImageImport import, bool zeroMeanUnitVariance = false)
     {
         string modelPath = Path.Combine(folder, "imported.onnx");
         File.WriteAllBytes(modelPath, import.ModelBytes);
-        var (image, expected) = ZooTensors();
+        var (image, expected) = ZooTensors(zeroMeanUnitVariance);
         using SegmentationModel model = SegmentationModel.Load(modelPath, intraOpThreads: 2);
         SegmentationResult result = model.CreateSegmenter().Segment(new Image(1, Side, Side, image));
         double worst = expected.Zip(result.Probability!, (e, a) => Math.Abs(e - a)).Max();

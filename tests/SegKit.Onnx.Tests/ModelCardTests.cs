@@ -58,6 +58,23 @@ public sealed class ModelCardTests
     }
 
     [Fact]
+    public void Zero_mean_unit_variance_round_trips_for_a_unet_is_absent_by_default_and_refused_for_cellpose()
+    {
+        var unet = SampleModels.CellposeCard() with { Kind = SegmentationModelKind.UNet, Diameter = null, Classes = ["background", "cell"] };
+        Assert.DoesNotContain("segkit.normalize.method", unet.ToMetadata().Keys);
+
+        var zoo = unet with { ZeroMeanUnitVariance = true, NormalizeEpsilon = 1e-5 };
+        var metadata = zoo.ToMetadata();
+        Assert.Equal("zero_mean_unit_variance", metadata["segkit.normalize.method"]);
+        Assert.Equal(zoo, ModelCard.FromMetadata(metadata));
+        Assert.NotEqual(unet, zoo);
+
+        metadata["segkit.normalize.method"] = "z-score";
+        Assert.Contains("expected 'percentiles' or 'zero_mean_unit_variance'", Assert.Throws<OnnxFormatException>(() => ModelCard.FromMetadata(metadata, "m.onnx")).Message);
+        Assert.Contains("a Cellpose model is normalised by percentiles", Assert.Throws<ArgumentException>(() => (SampleModels.CellposeCard() with { ZeroMeanUnitVariance = true }).ToMetadata()).Message);
+    }
+
+    [Fact]
     public void UNet_card_round_trips_through_a_file_without_loading_weights()
     {
         var card = SampleModels.CellposeCard() with

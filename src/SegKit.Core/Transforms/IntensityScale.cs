@@ -30,6 +30,38 @@ public sealed record IntensityScale(IReadOnlyList<float> Low, IReadOnlyList<floa
         return new IntensityScale(low, high, invert);
     }
 
+    /// <summary>
+    /// bioimage.io's zero_mean_unit_variance as a scale: x maps to (x - mean) / (std + epsilon) per channel, i.e. low =
+    /// mean and high = mean + std + epsilon (population standard deviation over the finite pixels).
+    /// </summary>
+    public static IntensityScale ZeroMeanUnitVariance(Image image, double epsilon = 1e-6)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var low = new float[image.Channels];
+        var high = new float[image.Channels];
+        for (int c = 0; c < image.Channels; c++)
+        {
+            double sum = 0, squares = 0;
+            long n = 0;
+            foreach (float v in image.Plane(c))
+            {
+                if (float.IsFinite(v))
+                {
+                    sum += v;
+                    squares += (double)v * v;
+                    n++;
+                }
+            }
+
+            double mean = n == 0 ? 0 : sum / n;
+            double std = n == 0 ? 0 : Math.Sqrt(Math.Max(0, (squares / n) - (mean * mean)));
+            low[c] = (float)mean;
+            high[c] = (float)(mean + std + epsilon);
+        }
+
+        return new IntensityScale(low, high, false);
+    }
+
     /// <summary>A normalised copy of <paramref name="image"/> (channels as selected), as <see cref="Normalization.Normalize99"/> with these bounds.</summary>
     public Image Apply(Image image)
     {

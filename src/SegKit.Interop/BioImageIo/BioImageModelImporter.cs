@@ -115,7 +115,7 @@ public static class BioImageModelImporter
         else
         {
             BioImageTensorDescription output = description.Outputs[0];
-            var (low, high) = Normalisation(input, rdfName);
+            var (low, high, zeroMean, epsilon) = Normalisation(input, rdfName);
             int outputChannels = expected[0].Shape[1];
             kind = ReadOutputKind(output, outputChannels, rdfName, notes);
             card = new ModelCard
@@ -124,6 +124,8 @@ public static class BioImageModelImporter
                 InputChannels = ["image:gray"],
                 LowPercentile = low,
                 HighPercentile = high,
+                ZeroMeanUnitVariance = zeroMean,
+                NormalizeEpsilon = epsilon,
                 Classes = Classes(output, outputChannels),
                 TileSize = TileSize(input, rdfName),
                 Halo = 0,
@@ -148,7 +150,7 @@ public static class BioImageModelImporter
         BioImageComparison segKitTest = SegKitTest(modelBytes, package.NameOf(description.OnnxSource), card, testInput, inputShape, expected[0].Data, expected[0].Shape, kind, description.Outputs[0].TestTensor, description.Tolerance);
         if (!segKitTest.Passed)
         {
-            throw new ModelFileException($"SegKit's pipeline (percentiles {card.LowPercentile}..{card.HighPercentile}, the model as it would be written) does not reproduce the package's test output: {segKitTest}", rdfName);
+            throw new ModelFileException($"SegKit's pipeline ({(card.ZeroMeanUnitVariance ? "zero mean, unit variance" : $"percentiles {card.LowPercentile}..{card.HighPercentile}")}, the model as it would be written) does not reproduce the package's test output: {segKitTest}", rdfName);
         }
 
         return new BioImageImport
@@ -210,30 +212,38 @@ public static class BioImageModelImporter
         }
     }
 
-    /// <summary>The card's percentiles from the input's preprocessing: one scale_range over y and x, per channel.</summary>
-    private static (double Low, double High) Normalisation(BioImageTensorDescription input, string rdfName)
+    /// <summary>
+    /// The card's normalisation from the input's preprocessing: one scale_range (percentiles) or one
+    /// zero_mean_unit_variance, each over y and x of every image.
+    /// </summary>
+    private static (double Low, double High, bool ZeroMean, double Epsilon) Normalisation(BioImageTensorDescription input, string rdfName)
     {
         var steps = input.Processing.Where(s => !(s.Id == "ensure_dtype" && s.DType is "float32" or "float64")).ToList();
         string where = "inputs[0].preprocessing";
         if (steps.Count == 0)
         {
-            throw new ModelFileException($"{where} is empty: the network expects raw intensities, but SegKit's U-Net path always normalises each image by percentiles", rdfName);
+            throw new ModelFileException($"{where} is empty: the network expects raw intensities, but SegKit's U-Net path always normalises each image", rdfName);
         }
 
         BioImageProcessingStep step = steps[0];
-        if (steps.Count > 1 || step.Id != "scale_range")
+        if (steps.Count > 1 || step.Id is not ("scale_range" or "zero_mean_unit_variance"))
         {
             string list = string.Join(", ", steps.Select(s => UntrustedText.Quote(s.Id)));
-            throw new ModelFileException($"{where} is ({list}); SegKit's U-Net path normalises each image by percentiles, which maps one scale_range step only ({(list.Contains("zero_mean_unit_variance", StringComparison.Ordinal) ? "zero_mean_unit_variance needs the image's mean and standard deviation, which the model card cannot express" : "the other steps cannot be expressed in the model card")})", rdfName);
+            throw new ModelFileException($"{where} is ({list}); SegKit's U-Net path normalises each image by one scale_range or one zero_mean_unit_variance step, and the others cannot be expressed in the model card", rdfName);
         }
 
         IReadOnlyList<string> axes = step.Axes ?? input.AxisIds;
-        if (!axes.Contains("y") || !axes.Contains("x") || (axes.Contains("channel") && input.Axes[1].Size is not 1))
+        if (!axes.Contains("y") || !axes.Contains("x") || axes.Contains("batch") || (axes.Contains("channel") && input.Axes[1].Size is not 1))
         {
-            throw new ModelFileException($"{step.Where} scales over axes ({string.Join(", ", axes.Select(UntrustedText.Quote))}); SegKit takes percentiles over y and x of each channel", rdfName);
+            throw new ModelFileException($"{step.Where} normalises over axes ({string.Join(", ", axes.Select(UntrustedText.Quote))}); SegKit normalises over y and x of each image and channel", rdfName);
         }
 
-        return (step.MinPercentile, step.MaxPercentile);
+        if (!(step.Eps > 0 && step.Eps < 1))
+        {
+            throw new ModelFileException($"{step.Where} has eps {step.Eps.ToString(CultureInfo.InvariantCulture)}; SegKit takes an eps within (0, 1)", rdfName);
+        }
+
+        return step.Id == "zero_mean_unit_variance" ? (1, 99, true, step.Eps) : (step.MinPercentile, step.MaxPercentile, false, 1e-6);
     }
 
     private static int TileSize(BioImageTensorDescription input, string rdfName)
@@ -375,7 +385,15 @@ public static class BioImageModelImporter
         int plane = shape[^1] * shape[^2];
         for (int offset = 0; offset + plane <= normalised.Length; offset += plane)
         {
-            Normalization.NormalizeInPlace(normalised.AsSpan(offset, plane), card.LowPercentile, card.HighPercentile);
+            if (card.ZeroMeanUnitVariance)
+            {
+                var image = new Image(1, shape[^2], shape[^1], normalised.AsSpan(offset, plane).ToArray());
+                IntensityScale.ZeroMeanUnitVariance(image, card.NormalizeEpsilon).Apply(image).Plane(0).CopyTo(normalised.AsSpan(offset, plane));
+            }
+            else
+            {
+                Normalization.NormalizeInPlace(normalised.AsSpan(offset, plane), card.LowPercentile, card.HighPercentile);
+            }
         }
 
         var (_, data, outShape) = BioImageNetwork.Run(model, source, normalised, shape)[0];
