@@ -175,7 +175,9 @@ public static class SegKitCatalog
         IEstimator<ITransformer> chain = catalog.LoadMicroscopyImages(inputColumnName);
         if (segmenter.CellposeOptions is { } cellpose)
         {
-            if (cellpose.Diameter is null && cellpose.EstimateDiameter)
+            // The chain's tiling step mirrors the image; a model imported from Cellpose pads with zeros as Cellpose
+            // does, which only the segmenter knows: such models run as one step.
+            if ((cellpose.Diameter is null && cellpose.EstimateDiameter) || cellpose.TilePadding != TilePadding.Mirror)
             {
                 return chain.Append(SegmentImages(catalog, path, card, model.OutputChannels, cellpose.BatchSize, segmenter.Options, options));
             }

@@ -33,6 +33,30 @@ public class PipelineTests
     }
 
     [Fact]
+    public void A_model_with_Cellposes_zero_tile_padding_gives_the_masks_of_the_Inference_factory_at_a_given_diameter()
+    {
+        // The tiny model with the card of a model imported from Cellpose: tiles padded with zeros, not mirrored.
+        OnnxModel onnx = OnnxReader.ReadFile(_models.Cellpose);
+        ModelCard card = ModelCard.FromMetadata(onnx.Metadata)! with { CellposeTilePadding = true };
+        string padded = Path.Combine(TestModels.NewTempFolder(), "zero-padded.onnx");
+        foreach ((string key, string value) in card.ToMetadata())
+        {
+            onnx.Metadata[key] = value;
+        }
+
+        OnnxWriter.WriteFile(padded, onnx);
+        var ml = new MLContext(seed: 0);
+        var model = ml.Transforms.SegmentCells(padded, new SegmentCellsOptions { Diameter = 20.0 }).Fit(Segmentations.Paths(ml, []));
+        var paths = Images.ToList();
+        var results = Segmentations.Run(ml, model, paths);
+
+        for (int i = 0; i < paths.Count; i++)
+        {
+            Segmentations.AssertSame(Segmentations.Direct(padded, paths[i], 20.0, true), results[i], paths[i]);
+        }
+    }
+
+    [Fact]
     public void The_steps_chained_by_hand_equal_the_composite()
     {
         var ml = new MLContext(seed: 0);
