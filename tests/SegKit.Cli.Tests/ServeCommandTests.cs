@@ -14,7 +14,7 @@ public sealed partial class ServeCommandTests
     {
         string segkit = Path.Combine(AppContext.BaseDirectory, "segkit.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { segkit, "serve", "--port", "0", "--api-key", "lab-secret-1", "--queue", "2" })
+        foreach (string a in new[] { segkit, "serve", "--port", "0", "--api-key", "lab-secret-1", "--queue", "2", "--metrics" })
         {
             start.ArgumentList.Add(a);
         }
@@ -41,6 +41,11 @@ public sealed partial class ServeCommandTests
             // The same count segkit segment prints for this image.
             CliRun segment = CliRun.Of("segment", image, "--out", Repo.NewTempDir());
             Assert.Contains($"dsb_4be73d68.png: {result.RootElement.GetProperty("objectCount").GetInt32()} objects", segment.Out);
+
+            // --metrics: the service's meter, exported by OpenTelemetry for Prometheus.
+            string metrics = await client.GetStringAsync("/metrics");
+            Assert.Matches(@"segkit_requests\S*\{[^}]*endpoint=""segment""[^}]*status=""200""[^}]*\} 1", metrics);
+            Assert.Contains("segkit_queue_waiting", metrics);
         }
         finally
         {

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using SegKit.Service;
 
 namespace SegKit.Cli.Commands;
@@ -29,9 +30,10 @@ internal static class ServeCommand
         var queue = new Option<int?>("--queue") { Description = "Requests that may wait for a run; more get 429 (default 4)." };
         var megapixels = new Option<double?>("--max-megapixels") { Description = "Largest image accepted, in megapixels (default 16)." };
         var cache = new Option<int?>("--cache-mb") { Description = "Memory for cached results (re-thresholding, downloads), in MB (default 512)." };
+        var metrics = new Option<bool>("--metrics") { Description = "Export the service's metrics (OpenTelemetry, meter SegKit.Service) for Prometheus at GET /metrics." };
         var command = new Command("serve", "Run the SegKit service: an HTTP API (POST /segment, GET /models, health checks, OpenAPI at /openapi/v1.json) and a web viewer at /.")
         {
-            port, host, models, noBundled, apiKey, concurrent, queue, megapixels, cache,
+            port, host, models, noBundled, apiKey, concurrent, queue, megapixels, cache, metrics,
         };
         command.SetAction(result =>
         {
@@ -47,7 +49,7 @@ internal static class ServeCommand
                 throw new CliUsageException($"--models {modelsDir}: no such folder");
             }
 
-            return Execute(console, result.GetValue(host)!, p, options =>
+            return Execute(console, result.GetValue(host)!, p, result.GetValue(metrics), options =>
             {
                 options.ModelsDirectory = modelsDir ?? options.ModelsDirectory;
                 options.IncludeBundledModels = !result.GetValue(noBundled) && options.IncludeBundledModels;
@@ -62,13 +64,23 @@ internal static class ServeCommand
         return command;
     }
 
-    private static int Execute(CliConsole console, string host, int port, Action<SegKitServiceOptions> configure)
+    private static int Execute(CliConsole console, string host, int port, bool metrics, Action<SegKitServiceOptions> configure)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}"));
         builder.Services.AddSegKit(builder.Configuration, configure);
+        if (metrics)
+        {
+            builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ServiceMetrics.MeterName).AddPrometheusExporter());
+        }
+
         WebApplication app = builder.Build();
         app.MapSegKit();
+        if (metrics)
+        {
+            app.MapPrometheusScrapingEndpoint();
+        }
+
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
