@@ -95,6 +95,17 @@ public sealed class BlockwiseSegmentTests : IDisposable
         Assert.Contains("in blocks of 768", tiff.Out);
     }
 
+    [Theory]
+    [InlineData("--method", "classical", "--blocks needs a model: the classical method segments whole images only")]
+    [InlineData("--block-size", "300", "--block-size must be a multiple of 256 (at least 256), not 300")]
+    public void Block_options_that_cannot_apply_are_usage_errors(string option, string value, string message)
+    {
+        string[] extra = option == "--method" ? [option, value, "--blocks"] : [option, value];
+        CliRun run = CliRun.Of(["segment", Path.Combine(Repo.SampleImages, "dsb_4be73d68.png"), "--out", Path.Combine(_work, "x"), .. extra]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(message, run.Error);
+    }
+
     /// <summary>An 8-bit RGB image as PNG bytes (OpenCV's encoder, BGR order).</summary>
     private static byte[] Png(Image image)
     {

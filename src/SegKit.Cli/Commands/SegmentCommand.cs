@@ -91,6 +91,11 @@ internal static class SegmentCommand
             string methodName = result.GetValue(method)!;
             if (modelPath is null && methodName == "classical")
             {
+                if (batch.Blocks)
+                {
+                    throw new CliUsageException("--blocks needs a model: the classical method segments whole images only");
+                }
+
                 var classical = new ClassicalSegmenter(new ClassicalOptions { MinSize = options.Dynamics.MinSize, Sigma = result.GetValue(sigma) });
                 return Execute(console, batch, (image, _) =>
                 {
