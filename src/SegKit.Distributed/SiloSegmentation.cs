@@ -35,9 +35,14 @@ public sealed class SiloSegmentation : IDisposable
         _runs = new SemaphoreSlim(_options.MaxConcurrentRuns);
     }
 
-    /// <summary>Items this silo has run to completion (for tests and logs).</summary>
+    /// <summary>Items this silo has begun segmenting (past the wait for a free run).</summary>
+    public int Started => _started;
+
+    /// <summary>Items this silo has run to completion, outputs written.</summary>
     public int Completed => _completed;
 
+    private volatile bool _stopping;
+    private int _started;
     private int _completed;
 
     /// <summary>
@@ -57,6 +62,7 @@ public sealed class SiloSegmentation : IDisposable
         await _runs.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            ObjectDisposedException.ThrowIf(_stopping, this);
             // The image work runs on the thread pool, not on the grain's scheduler, so the silo stays responsive.
             return await Task.Run(() => Segment(item, silo), cancellationToken).ConfigureAwait(false);
         }
@@ -69,6 +75,7 @@ public sealed class SiloSegmentation : IDisposable
     private WorkItemResult Segment(WorkItem item, string silo)
     {
         var clock = Stopwatch.StartNew();
+        Interlocked.Increment(ref _started);
         _logger.LogInformation("started {Input}", item.Input);
         try
         {
@@ -94,8 +101,22 @@ public sealed class SiloSegmentation : IDisposable
         return _segmenters.GetOrAdd((path, item.Settings), key => model.CreateSegmenter(key.Settings.ToSegmentOptions()));
     }
 
+    /// <summary>
+    /// Waits for the runs in progress (a silo shutting down, or a test killing one in-process) before the models go:
+    /// disposing an ONNX Runtime session under a running inference would crash the process.
+    /// </summary>
     public void Dispose()
     {
+        _stopping = true;
+        for (int i = 0; i < _options.MaxConcurrentRuns; i++)
+        {
+            if (!_runs.Wait(TimeSpan.FromMinutes(2)))
+            {
+                // A run that will not end: leave the models to the process's exit rather than pull them from under it.
+                return;
+            }
+        }
+
         foreach (Lazy<SegmentationModel> model in _models.Values.Where(m => m.IsValueCreated))
         {
             model.Value.Dispose();
