@@ -17,6 +17,9 @@ public static class SegKitClusterHosting
 {
     public const string OrleansSection = "Orleans";
 
+    /// <summary>How long a client keeps trying to reach its first gateway.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>A silo that runs SegKit work items.</summary>
     public static HostApplicationBuilder CreateSiloBuilder(LocalCluster local, Action<SegKitWorkerOptions>? configure = null, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
@@ -56,6 +59,19 @@ public static class SegKitClusterHosting
             }
 
             client.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout);
+
+            // Orleans retries a first connection for ever; a batch with no cluster to talk to should say so and stop.
+            var connecting = System.Diagnostics.Stopwatch.StartNew();
+            client.UseConnectionRetryFilter(async (_, cancellationToken) =>
+            {
+                if (connecting.Elapsed > ConnectTimeout)
+                {
+                    return false;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                return true;
+            });
         });
         return builder;
     }
@@ -77,6 +93,8 @@ public static class SegKitClusterHosting
         });
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // A host that cannot start is reported by the command in one line; the host's own stack trace adds nothing.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         return builder;
     }
 }
