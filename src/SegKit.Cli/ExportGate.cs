@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using SegKit.Core;
+using SegKit.Core.IO;
 using SegKit.Inference;
 using SegKit.Onnx;
 using TorchSharp;

@@ -35,5 +35,5 @@ internal static class InputFiles
     }
 
     /// <summary>The file name without its extension: the prefix of every output written for that input.</summary>
-    public static string OutputStem(string path) => Path.GetFileNameWithoutExtension(path);
+    public static string OutputStem(string path) => SegKit.Distributed.SegmentationOutputs.Stem(path);
 }

@@ -26,6 +26,8 @@ internal static class SegKitCommand
         root.Subcommands.Add(ImportCommand.Create(console));
         root.Subcommands.Add(InfoCommand.Create(console));
         root.Subcommands.Add(ServeCommand.Create(console));
+        root.Subcommands.Add(BatchCommand.Create(console));
+        root.Subcommands.Add(SiloCommand.Create(console));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

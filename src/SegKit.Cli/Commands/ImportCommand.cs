@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
+using SegKit.Core.IO;
 using SegKit.Export;
 using SegKit.Interop.BioImageIo;
 using SegKit.Interop.Cellpose;

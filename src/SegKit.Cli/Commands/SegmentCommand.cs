@@ -6,6 +6,7 @@ using SegKit.Core.Classical;
 using SegKit.Core.Images;
 using SegKit.Core.IO;
 using SegKit.Core.Pipelines;
+using SegKit.Distributed;
 using SegKit.Imaging;
 using SegKit.Inference;
 using SegKit.Interop.ImageJ;
@@ -19,12 +20,12 @@ namespace SegKit.Cli.Commands;
 /// </summary>
 internal static class SegmentCommand
 {
-    public const string MasksSuffix = "_masks.tif";
-    public const string OverlaySuffix = "_overlay.png";
-    public const string ObjectsSuffix = "_objects.csv";
+    public const string MasksSuffix = SegmentationOutputs.MasksSuffix;
+    public const string OverlaySuffix = SegmentationOutputs.OverlaySuffix;
+    public const string ObjectsSuffix = SegmentationOutputs.ObjectsSuffix;
 
-    public const string FlowsSuffix = "_flows.npy";
-    public const string ProbabilitySuffix = "_cellprob.npy";
+    public const string FlowsSuffix = SegmentationOutputs.FlowsSuffix;
+    public const string ProbabilitySuffix = SegmentationOutputs.ProbabilitySuffix;
 
     /// <summary>The models shipped with the tool, in models/ next to it, selected with --method.</summary>
     public static string BundledModelPath(string name) => Path.Combine(AppContext.BaseDirectory, "models", name + ".onnx");
@@ -129,7 +130,7 @@ internal static class SegmentCommand
 
         var failures = new List<string>();
         var summary = new List<(string Name, string Result)>();
-        var todo = files.Where(f => batch.Overwrite || !File.Exists(OutputPath(batch.OutDir, f, MasksSuffix))).ToList();
+        var todo = files.Where(f => batch.Overwrite || !SegmentationOutputs.AreComplete(batch.OutDir, f)).ToList();
         foreach (string skipped in files.Except(todo))
         {
             summary.Add((Path.GetFileName(skipped), "skipped (outputs exist; --overwrite to redo)"));
@@ -157,34 +158,22 @@ internal static class SegmentCommand
                 Image image = ImageFile.Read(file);
                 SegmentationResult result = segment(image, file);
                 LabelImage labels = result.Labels;
-                ObjectTable.Write(OutputPath(batch.OutDir, file, ObjectsSuffix), labels, image);
-                Overlay.WritePng(OutputPath(batch.OutDir, file, OverlaySuffix), image, labels);
-                if (batch.SaveFlows && result.Flows is { } flows)
+                SegmentationOutputs.Write(batch.OutDir, file, image, result, batch.SaveFlows, written =>
                 {
-                    NpyFile.Write(OutputPath(batch.OutDir, file, FlowsSuffix), flows.Buffer, 2, flows.Height, flows.Width);
-                }
-
-                if (batch.SaveFlows && result.Probability is { } probability)
-                {
-                    NpyFile.Write(OutputPath(batch.OutDir, file, ProbabilitySuffix), probability, labels.Height, labels.Width);
-                }
-
-                if (batch.SaveRois || batch.SaveOutlines)
-                {
-                    IReadOnlyList<ObjectOutline> outlines = ObjectOutlines.Trace(labels);
-                    if (batch.SaveRois)
+                    if (batch.SaveRois || batch.SaveOutlines)
                     {
-                        ImageJRoiSet.Write(OutputPath(batch.OutDir, file, ImageJRoiSet.Suffix), outlines);
-                    }
+                        IReadOnlyList<ObjectOutline> outlines = ObjectOutlines.Trace(written);
+                        if (batch.SaveRois)
+                        {
+                            ImageJRoiSet.Write(OutputPath(batch.OutDir, file, ImageJRoiSet.Suffix), outlines);
+                        }
 
-                    if (batch.SaveOutlines)
-                    {
-                        CellposeOutlineText.Write(OutputPath(batch.OutDir, file, CellposeOutlineText.Suffix), outlines);
+                        if (batch.SaveOutlines)
+                        {
+                            CellposeOutlineText.Write(OutputPath(batch.OutDir, file, CellposeOutlineText.Suffix), outlines);
+                        }
                     }
-                }
-
-                // The label image goes last: its presence is what marks an input as done.
-                LabelImageFile.Write(OutputPath(batch.OutDir, file, MasksSuffix), labels);
+                });
                 Interlocked.Add(ref objects, labels.MaxLabel);
                 summary.Add((Path.GetFileName(file), string.Create(CultureInfo.InvariantCulture, $"{labels.MaxLabel} objects in {clock.Elapsed.TotalSeconds:0.00} s")));
             }
@@ -214,6 +203,5 @@ internal static class SegmentCommand
         return failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
 
-    private static string OutputPath(string outDir, string input, string suffix) =>
-        Path.Combine(outDir, InputFiles.OutputStem(input) + suffix);
+    private static string OutputPath(string outDir, string input, string suffix) => SegmentationOutputs.PathOf(outDir, input, suffix);
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using SegKit.Core.Images;
+using SegKit.Core.IO;
 using SegKit.Export;
 using SegKit.Onnx;
 using SegKit.Training.Data;

@@ -98,6 +98,35 @@ public static partial class AtomicFile
         return removed;
     }
 
+    /// <summary>
+    /// Deletes every temporary file a writer of <paramref name="path"/> left behind, whichever process or machine wrote
+    /// it. Only for when no writer of that path can still be at work (its final file is complete and every writer has
+    /// been told to stop): a job that spans machines cannot judge a writer by its process id. Returns how many went.
+    /// </summary>
+    public static int RemoveTemporaries(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string full = Path.GetFullPath(path);
+        string? dir = Path.GetDirectoryName(full);
+        if (dir is null || !Directory.Exists(dir))
+        {
+            return 0;
+        }
+
+        string stem = Path.GetFileNameWithoutExtension(full);
+        // Exactly the names WriteVia gives this path's temporaries, so another output sharing the prefix is never touched.
+        var ours = new System.Text.RegularExpressions.Regex(
+            $@"^\.{System.Text.RegularExpressions.Regex.Escape(stem)}\.\d+-[0-9a-f]{{32}}\.tmp{System.Text.RegularExpressions.Regex.Escape(Path.GetExtension(full))}$");
+        int removed = 0;
+        foreach (string file in Directory.EnumerateFiles(dir, $".{stem}.*.tmp*").Where(f => ours.IsMatch(Path.GetFileName(f))))
+        {
+            TryDelete(file);
+            removed += File.Exists(file) ? 0 : 1;
+        }
+
+        return removed;
+    }
+
     private static bool IsRunning(int pid)
     {
         try
