@@ -111,8 +111,9 @@ public sealed class ModelSegmenter
 
         ModelChannels.Check(image, Channels, null);
         Image selected = image.SelectChannels(Channels);
-        bool invert = Card.InvertBrightBackground && BackgroundPolarity.IsBright(Normalization.Normalize99(selected), image);
-        return IntensityScale.Measure(selected, invert: invert);
+        // The percentiles once: applied, the scale gives normalize99's image (for finite pixels), which the polarity test reads.
+        IntensityScale scale = IntensityScale.Measure(selected);
+        return Card.InvertBrightBackground && BackgroundPolarity.IsBright(scale.Apply(selected), image) ? scale with { Invert = true } : scale;
     }
 
     /// <summary>Whether the model is a Cellpose network, whose pass can be turned into masks again (<see cref="Predict"/>).</summary>

@@ -19,9 +19,9 @@ public sealed partial class GuideTests(PackedFeed feed)
         // The reader's folder, below the feed's nuget.config (for its package folders; the guide's own nuget.config
         // clears the sources): the packages, the model and an annotated image folder.
         string work = Path.Combine(feed.Root, "guide");
-        CopyFolder(feed.Feed, Path.Combine(work, "segkit-packages"));
-        CopyFolder(Path.Combine(feed.Samples, "images"), Path.Combine(work, "images"));
-        CopyFolder(Path.Combine(feed.Samples, "masks"), Path.Combine(work, "masks"));
+        GuideScript.CopyFiles(feed.Feed, Path.Combine(work, "segkit-packages"));
+        GuideScript.CopyFiles(Path.Combine(feed.Samples, "images"), Path.Combine(work, "images"));
+        GuideScript.CopyFiles(Path.Combine(feed.Samples, "masks"), Path.Combine(work, "masks"));
         string shippedModel = Path.Combine(RepositoryLayout.Root, "models", "nuclei.onnx");
         File.Copy(shippedModel, Path.Combine(work, "nuclei.onnx"));
 
@@ -58,13 +58,4 @@ public sealed partial class GuideTests(PackedFeed feed)
 
     [GeneratedRegex(@"typed predictor: dsb_\w+\.png: (\d+) nuclei")]
     private static partial Regex TypedCount();
-
-    private static void CopyFolder(string source, string target)
-    {
-        Directory.CreateDirectory(target);
-        foreach (string file in Directory.GetFiles(source))
-        {
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using CsCheck;
 using OpenCvSharp;
 using SegKit.Core;
+using SegKit.Testing;
 
 namespace SegKit.Imaging.Tests;
 

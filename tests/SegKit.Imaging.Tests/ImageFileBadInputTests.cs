@@ -2,6 +2,7 @@ using OpenCvSharp;
 using SegKit.Core;
 using SegKit.Core.Images;
 using SegKit.Core.Transforms;
+using SegKit.Testing;
 
 namespace SegKit.Imaging.Tests;
 

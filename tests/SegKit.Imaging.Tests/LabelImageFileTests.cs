@@ -1,6 +1,7 @@
 using OpenCvSharp;
 using SegKit.Core;
 using SegKit.Core.Images;
+using SegKit.Testing;
 
 namespace SegKit.Imaging.Tests;
 

@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
+using SegKit.Testing;
 
 namespace SegKit.Service.Tests;
 
@@ -48,7 +48,7 @@ public sealed class LimitTests
         await using var factory = new ServiceFactory();
         using HttpClient client = await factory.ReadyClientAsync();
 
-        var (status, detail) = await Http.ProblemAsync(await Http.PostImageAsync(client, LyingPng(30_000, 30_000, [0x78, 0x9C, 0x03, 0x00]), "?name=liar.png"));
+        var (status, detail) = await Http.ProblemAsync(await Http.PostImageAsync(client, PngBuilder.Assemble(30_000, 30_000, 8, 0, [0x78, 0x9C, 0x03, 0x00]), "?name=liar.png"));
         Assert.Equal(400, status);
         Assert.Contains("liar.png: corrupt PNG file: the header says 30000x30000 pixels, which a 61-byte file cannot hold", detail);
     }
@@ -59,7 +59,7 @@ public sealed class LimitTests
         await using var factory = new ServiceFactory();
         using HttpClient client = await factory.ReadyClientAsync();
 
-        var (status, detail) = await Http.ProblemAsync(await Http.PostImageAsync(client, LyingPng(64, 64, [0x78, 0x9C, 0x03, 0x00]), "?name=liar.png"));
+        var (status, detail) = await Http.ProblemAsync(await Http.PostImageAsync(client, PngBuilder.Assemble(64, 64, 8, 0, [0x78, 0x9C, 0x03, 0x00]), "?name=liar.png"));
         Assert.Equal(400, status);
         Assert.Contains("liar.png", detail);
     }
@@ -163,50 +163,6 @@ public sealed class LimitTests
             }
         }
 
-        return LyingPng(Side, Side, deflated.ToArray());
+        return PngBuilder.Assemble(Side, Side, 8, 0, deflated.ToArray());
     });
-
-    /// <summary>A PNG whose header announces <paramref name="width"/> x <paramref name="height"/> 8-bit gray pixels (valid signature, IHDR and CRCs), with the given IDAT data.</summary>
-    private static byte[] LyingPng(int width, int height, byte[] idat)
-    {
-        byte[] ihdr = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = 8; // bit depth
-        ihdr[9] = 0; // grayscale
-        using var png = new MemoryStream();
-        png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        WriteChunk(png, "IHDR", ihdr);
-        WriteChunk(png, "IDAT", idat);
-        WriteChunk(png, "IEND", []);
-        return png.ToArray();
-    }
-
-    private static void WriteChunk(Stream png, string type, byte[] data)
-    {
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
-        png.Write(length);
-        byte[] typeAndData = [.. System.Text.Encoding.ASCII.GetBytes(type), .. data];
-        png.Write(typeAndData);
-        Span<byte> crc = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(typeAndData));
-        png.Write(crc);
-    }
-
-    /// <summary>PNG's CRC-32 (ISO 3309), bit by bit: a few header bytes only.</summary>
-    private static uint Crc32(byte[] data)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in data)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
-            }
-        }
-
-        return ~crc;
-    }
 }

@@ -70,4 +70,14 @@ internal sealed partial class GuideScript
 
     [GeneratedRegex(@"(<!-- not run by the tests:[^\n]*-->\n)?```bash\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex BashBlock();
+
+    /// <summary>Copies a folder's files (not subfolders) into <paramref name="target"/>: the reader's images, masks or packages.</summary>
+    public static void CopyFiles(string source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (string file in Directory.GetFiles(source))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+        }
+    }
 }

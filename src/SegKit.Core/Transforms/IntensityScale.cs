@@ -17,7 +17,7 @@ public sealed record IntensityScale(IReadOnlyList<float> Low, IReadOnlyList<floa
         var high = new float[image.Channels];
         for (int c = 0; c < image.Channels; c++)
         {
-            float[] finite = image.Plane(c).ToArray().Where(float.IsFinite).ToArray();
+            float[] finite = Normalization.FiniteCopy(image.Plane(c), out _, out _);
             if (finite.Length == 0)
             {
                 continue;

@@ -129,7 +129,7 @@ public static class Normalization
         return ft >= 0.5f ? b - (diff * (1f - ft)) : a + (diff * ft);
     }
 
-    private static float[] FiniteCopy(ReadOnlySpan<float> plane, out float min, out float max)
+    internal static float[] FiniteCopy(ReadOnlySpan<float> plane, out float min, out float max)
     {
         var finite = new float[plane.Length];
         int n = 0;

@@ -1,11 +1,11 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace SegKit.Imaging.Tests;
+namespace SegKit.Testing;
 
 /// <summary>
 /// Writes PNG files byte by byte (signature, chunks, zlib data, CRCs), independently of OpenCV, so the tests can
-/// make kinds OpenCV does not write (grey + alpha, palette, 0x0) and check channel order against known bytes.
+/// make kinds OpenCV does not write (grey + alpha, palette, 0x0, headers that lie) and check channel order against known bytes.
 /// </summary>
 internal static class PngBuilder
 {
@@ -20,6 +20,21 @@ internal static class PngBuilder
             raw.Write(pixels, y * rowBytes, rowBytes);
         }
 
+        var compressed = new MemoryStream();
+        using (var z = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            z.Write(raw.ToArray());
+        }
+
+        return Assemble(width, height, bitDepth, colourType, compressed.ToArray(), palette, transparency);
+    }
+
+    /// <summary>
+    /// A PNG whose header says <paramref name="width"/> x <paramref name="height"/> around the given IDAT bytes, whatever
+    /// they hold: for images too large to build row by row here, and for headers that lie about their data.
+    /// </summary>
+    public static byte[] Assemble(int width, int height, byte bitDepth, byte colourType, byte[] idat, byte[]? palette = null, byte[]? transparency = null)
+    {
         var file = new MemoryStream();
         file.Write([137, 80, 78, 71, 13, 10, 26, 10]);
         var ihdr = new byte[13];
@@ -38,13 +53,7 @@ internal static class PngBuilder
             WriteChunk(file, "tRNS", transparency);
         }
 
-        var compressed = new MemoryStream();
-        using (var z = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            z.Write(raw.ToArray());
-        }
-
-        WriteChunk(file, "IDAT", compressed.ToArray());
+        WriteChunk(file, "IDAT", idat);
         WriteChunk(file, "IEND", []);
         return file.ToArray();
     }
