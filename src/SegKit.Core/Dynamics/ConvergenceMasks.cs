@@ -14,26 +14,43 @@ internal static class ConvergenceMasks
     private const int Window = (2 * GrowthSteps) + 1;
 
     /// <summary>
-    /// Labels (row-major, height x width) for the pixels <paramref name="pixels"/> whose final positions are
-    /// (<paramref name="finalY"/>, <paramref name="finalX"/>); pixels not listed are 0. Labels are 1..N in
-    /// raster order of first appearance.
+    /// Labels (row-major, height x width) for the pixels <paramref name="pixels"/> (ascending row-major indices)
+    /// whose final positions are (<paramref name="finalY"/>, <paramref name="finalX"/>); pixels not listed are 0.
+    /// Labels are 1..<paramref name="count"/> in raster order of first appearance.
     /// </summary>
-    public static int[] Build(int height, int width, int[] pixels, float[] finalY, float[] finalX, double maxSizeFraction)
+    /// <remarks>
+    /// Apart from the returned labels, the work is proportional to the listed pixels: the histogram is a cached
+    /// zeroed plane (<see cref="ZeroedArrayCache{T}"/>) whose touched bins are zeroed again at the end, and seeds
+    /// are looked for only among the bins that pass the count threshold.
+    /// </remarks>
+    public static int[] Build(int height, int width, int[] pixels, float[] finalY, float[] finalX, double maxSizeFraction, out int count)
     {
         int n = height * width;
         var bins = new int[pixels.Length];
-        var counts = new int[n];
+        int[] counts = ZeroedArrayCache<int>.Rent(n);
+        var candidates = new List<int>();
         for (int i = 0; i < pixels.Length; i++)
         {
             // Cellpose casts the float positions to int: truncation, which is the floor for positions >= 0.
             int b = ((int)finalY[i] * width) + (int)finalX[i];
             bins[i] = b;
-            counts[b]++;
+            if (++counts[b] == SeedMinimum + 1)
+            {
+                candidates.Add(b);
+            }
         }
 
-        long[] seeds = FindSeeds(counts, height, width);
-        int[] regionOf = GrowSeeds(seeds, counts, height, width);
+        long[] seeds = FindSeeds(candidates, counts, height, width);
+        UInt128[] regions = GrowSeeds(seeds, counts, height, width);
 
+        // The histogram is no longer needed once the regions exist: its bins become the region map.
+        foreach (int b in bins)
+        {
+            counts[b] = 0;
+        }
+
+        int[] regionOf = counts;
+        Paint(seeds, regions, regionOf, width, erase: false);
         var labels = new int[n];
         var sizes = new int[seeds.Length + 1];
         for (int i = 0; i < pixels.Length; i++)
@@ -43,6 +60,9 @@ internal static class ConvergenceMasks
             sizes[k]++;
         }
 
+        Paint(seeds, regions, regionOf, width, erase: true);
+        ZeroedArrayCache<int>.Return(regionOf);
+
         double big = (double)n * maxSizeFraction;
         var map = new int[seeds.Length + 1];
         for (int k = 1; k < sizes.Length; k++)
@@ -50,10 +70,11 @@ internal static class ConvergenceMasks
             map[k] = sizes[k] > big ? -1 : 0;
         }
 
+        // The pixels are in raster order, so numbering them in turn numbers the masks by first appearance.
         int next = 0;
-        for (int i = 0; i < labels.Length; i++)
+        foreach (int p in pixels)
         {
-            int k = labels[i];
+            int k = labels[p];
             if (k == 0)
             {
                 continue;
@@ -65,50 +86,46 @@ internal static class ConvergenceMasks
                 m = map[k] = ++next;
             }
 
-            labels[i] = m > 0 ? m : 0;
+            labels[p] = m > 0 ? m : 0;
         }
 
+        count = next;
         return labels;
     }
 
     /// <summary>
     /// Seeds as (count &lt;&lt; 32 | bin), sorted by count then raster position: the order in which Cellpose paints
-    /// them, so where regions overlap the seed with more pixels wins.
+    /// them, so where regions overlap the seed with more pixels wins. Only <paramref name="candidates"/> (the bins
+    /// holding more than 10 pixels) can be seeds.
     /// </summary>
-    private static long[] FindSeeds(int[] counts, int height, int width)
+    private static long[] FindSeeds(List<int> candidates, int[] counts, int height, int width)
     {
         var seeds = new List<long>();
-        for (int y = 0; y < height; y++)
+        foreach (int bin in candidates)
         {
+            int y = bin / width;
+            int x = bin - (y * width);
+            int c = counts[bin];
             int y0 = Math.Max(0, y - 2);
             int y1 = Math.Min(height - 1, y + 2);
-            for (int x = 0; x < width; x++)
+            int x0 = Math.Max(0, x - 2);
+            int x1 = Math.Min(width - 1, x + 2);
+            bool isMax = true;
+            for (int yy = y0; yy <= y1 && isMax; yy++)
             {
-                int c = counts[(y * width) + x];
-                if (c <= SeedMinimum)
+                for (int xx = x0; xx <= x1; xx++)
                 {
-                    continue;
-                }
-
-                int x0 = Math.Max(0, x - 2);
-                int x1 = Math.Min(width - 1, x + 2);
-                bool isMax = true;
-                for (int yy = y0; yy <= y1 && isMax; yy++)
-                {
-                    for (int xx = x0; xx <= x1; xx++)
+                    if (counts[(yy * width) + xx] > c)
                     {
-                        if (counts[(yy * width) + xx] > c)
-                        {
-                            isMax = false;
-                            break;
-                        }
+                        isMax = false;
+                        break;
                     }
                 }
+            }
 
-                if (isMax)
-                {
-                    seeds.Add(((long)c << 32) | (uint)((y * width) + x));
-                }
+            if (isMax)
+            {
+                seeds.Add(((long)c << 32) | (uint)bin);
             }
         }
 
@@ -117,30 +134,33 @@ internal static class ConvergenceMasks
         return result;
     }
 
-    /// <summary>Region index (1-based seed order) of every histogram bin, 0 outside all regions, written over <paramref name="counts"/>.</summary>
-    private static int[] GrowSeeds(long[] seeds, int[] counts, int height, int width)
+    /// <summary>The region of every seed as an 11x11 bit mask around it, grown in parallel (regions are independent).</summary>
+    private static UInt128[] GrowSeeds(long[] seeds, int[] counts, int height, int width)
     {
-        // Regions are independent: grow them in parallel as 11x11 bit masks, then paint them in seed order
-        // so that where they overlap the later (larger) seed wins, as in Cellpose.
         var regions = new UInt128[seeds.Length];
         Parallel.For(0, seeds.Length, k => regions[k] = Grow((int)(seeds[k] & 0xFFFFFFFF), counts, height, width));
-        // The histogram is no longer needed once the regions exist: its memory becomes the region map.
-        int[] regionOf = counts;
-        Array.Clear(regionOf);
+        return regions;
+    }
+
+    /// <summary>
+    /// Writes region index k + 1 (1-based seed order) over every bin of region k, in seed order so that where
+    /// regions overlap the later (larger) seed wins, as in Cellpose; or, with <paramref name="erase"/>, writes 0 there.
+    /// </summary>
+    private static void Paint(long[] seeds, UInt128[] regions, int[] regionOf, int width, bool erase)
+    {
         for (int k = 0; k < seeds.Length; k++)
         {
             int bin = (int)(seeds[k] & 0xFFFFFFFF);
             int sy = bin / width;
             int sx = bin - (sy * width);
+            int value = erase ? 0 : k + 1;
             for (UInt128 m = regions[k]; m != 0; m &= m - 1)
             {
                 int bit = (int)UInt128.TrailingZeroCount(m);
                 int wy = bit / Window;
-                regionOf[((sy + wy - GrowthSteps) * width) + sx + (bit - (wy * Window)) - GrowthSteps] = k + 1;
+                regionOf[((sy + wy - GrowthSteps) * width) + sx + (bit - (wy * Window)) - GrowthSteps] = value;
             }
         }
-
-        return regionOf;
     }
 
     /// <summary>

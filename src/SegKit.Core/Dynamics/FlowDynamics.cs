@@ -61,7 +61,8 @@ public static class FlowDynamics
 
     /// <summary>
     /// The network's flows divided by 5 on <paramref name="activePixels"/> and 0 elsewhere (Cellpose's
-    /// <c>dP * (cellprob &gt; threshold) / 5</c>), laid out as <see cref="Interleaved"/>.
+    /// <c>dP * (cellprob &gt; threshold) / 5</c>), laid out as <see cref="Interleaved"/>, in an array of
+    /// <see cref="ZeroedArrayCache{T}"/> (possibly longer than the field): hand it to <see cref="ReturnSteps"/> when done.
     /// </summary>
     internal static float[] InterleavedSteps(FlowField networkFlows, int[] activePixels)
     {
@@ -69,7 +70,7 @@ public static class FlowDynamics
         int stride = width + 1;
         int plane = networkFlows.PlaneSize;
         float[] flows = networkFlows.Buffer;
-        var field = new float[(networkFlows.Height + 1) * stride * 2];
+        float[] field = ZeroedArrayCache<float>.Rent((networkFlows.Height + 1) * stride * 2);
         foreach (int p in activePixels)
         {
             int y = p / width;
@@ -79,6 +80,21 @@ public static class FlowDynamics
         }
 
         return field;
+    }
+
+    /// <summary>Zeros what <see cref="InterleavedSteps"/> wrote (only the active pixels) and gives the array back to the cache.</summary>
+    internal static void ReturnSteps(float[] field, int width, int[] activePixels)
+    {
+        int stride = width + 1;
+        foreach (int p in activePixels)
+        {
+            int y = p / width;
+            int at = 2 * ((y * stride) + p - (y * width));
+            field[at] = 0f;
+            field[at + 1] = 0f;
+        }
+
+        ZeroedArrayCache<float>.Return(field);
     }
 
     /// <summary>Trajectories over a field laid out by <see cref="Interleaved"/>, in parallel over blocks of pixels.</summary>

@@ -55,11 +55,15 @@ public static class MaskCleanup
     }
 
     /// <summary>Fills the holes of every object of <paramref name="work"/> in place, in label order.</summary>
-    internal static void FillHoles(LabelImage work)
+    internal static void FillHoles(LabelImage work) => FillHoles(work.Buffer, work.Width, ObjectExtents.Find(work), null);
+
+    /// <summary>
+    /// Fills the holes of <paramref name="objects"/> (in their order) in <paramref name="labels"/>, in place; the
+    /// work is proportional to their boxes. <paramref name="sizes"/>, when given, is kept up to date by label
+    /// (a filled pixel taken from another mask moves from its size to the filling mask's).
+    /// </summary>
+    internal static void FillHoles(int[] labels, int width, ReadOnlySpan<ObjectExtent> objects, int[]? sizes)
     {
-        ObjectExtent[] objects = ObjectExtents.Find(work);
-        int width = work.Width;
-        int[] labels = work.Buffer;
         byte[] state = [];
         int[] queue = [];
         foreach (ObjectExtent extent in objects)
@@ -148,6 +152,12 @@ public static class MaskCleanup
                 {
                     if (s[(y * w) + x] == 0)
                     {
+                        if (sizes is not null)
+                        {
+                            sizes[labels[row + x]]--;
+                            sizes[extent.Label]++;
+                        }
+
                         labels[row + x] = extent.Label;
                     }
                 }

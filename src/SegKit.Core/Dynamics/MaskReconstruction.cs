@@ -54,32 +54,45 @@ public static class MaskReconstruction
         int[] pixels = ActivePixels(networkFlows, cellProbability, options.CellprobThreshold);
         if (pixels.Length == 0)
         {
-            var empty = new LabelImage(height, width);
-            return new ReconstructionStages(empty, empty, []);
+            return new ReconstructionStages(new LabelImage(height, width), 0, []);
         }
 
         var finalY = new float[pixels.Length];
         var finalX = new float[pixels.Length];
-        FlowDynamics.Follow(FlowDynamics.InterleavedSteps(networkFlows, pixels), height, width, pixels, options.Niter, finalY, finalX);
-        var masks = new LabelImage(height, width, ConvergenceMasks.Build(height, width, pixels, finalY, finalX, options.MaxSizeFraction));
-        LabelImage beforeCheck = masks;
-        double[] errors = [];
-        if (options.FlowThreshold > 0 && masks.MaxLabel > 0)
+        float[] steps = FlowDynamics.InterleavedSteps(networkFlows, pixels);
+        FlowDynamics.Follow(steps, height, width, pixels, options.Niter, finalY, finalX);
+        FlowDynamics.ReturnSteps(steps, width, pixels);
+        int[] labels = ConvergenceMasks.Build(height, width, pixels, finalY, finalX, options.MaxSizeFraction, out int count);
+        var masks = new LabelImage(height, width, labels, count);
+        if (count == 0)
         {
-            errors = FlowError.Compute(masks, WithoutNonFinite(networkFlows));
-            masks = WithoutBadFlows(masks, errors, options.FlowThreshold);
+            return new ReconstructionStages(masks, 0, []);
+        }
+
+        // From here on the work is proportional to the masks' boxes, not to the image.
+        var objects = MaskObjects.FromPixels(masks, pixels);
+        double[] errors = [];
+        if (options.FlowThreshold > 0)
+        {
+            // Every mask pixel is an active pixel, whose flow is finite: the check reads no NaN.
+            errors = FlowError.Compute(masks, networkFlows, objects.Extents);
+            for (int k = 0; k < errors.Length; k++)
+            {
+                if (errors[k] > options.FlowThreshold)
+                {
+                    objects.Remove(k + 1);
+                }
+            }
         }
 
         if (options.MinSize > 0)
         {
-            masks = MaskCleanup.FillHolesAndRemoveSmall(masks, options.MinSize);
-        }
-        else if (masks != beforeCheck)
-        {
-            masks = masks.Renumber();
+            objects.RemoveSmall(options.MinSize);
+            objects.FillHoles();
+            objects.RemoveSmall(options.MinSize);
         }
 
-        return new ReconstructionStages(masks, beforeCheck, errors);
+        return new ReconstructionStages(objects.Renumber(), count, errors);
     }
 
     /// <summary>Row-major indices of the pixels that follow the flows: probability above the threshold, finite flow.</summary>
@@ -125,47 +138,4 @@ public static class MaskReconstruction
     // NaN compares false, so a NaN probability is background.
     private static bool IsActive(float[] f, float[] cellProbability, int plane, int i, float threshold) =>
         cellProbability[i] > threshold && float.IsFinite(f[i]) && float.IsFinite(f[plane + i]);
-
-    /// <summary>The flows with NaN or infinite components set to 0 (a copy only when there are any).</summary>
-    private static FlowField WithoutNonFinite(FlowField flows)
-    {
-        float[] f = flows.Buffer;
-        FlowField? copy = null;
-        for (int i = 0; i < f.Length; i++)
-        {
-            if (!float.IsFinite(f[i]))
-            {
-                copy ??= flows.Clone();
-                copy.Buffer[i] = 0f;
-            }
-        }
-
-        return copy ?? flows;
-    }
-
-    private static LabelImage WithoutBadFlows(LabelImage masks, double[] errors, double threshold)
-    {
-        bool any = false;
-        foreach (double e in errors)
-        {
-            any |= e > threshold;
-        }
-
-        if (!any)
-        {
-            return masks;
-        }
-
-        int[] labels = (int[])masks.Buffer.Clone();
-        for (int i = 0; i < labels.Length; i++)
-        {
-            int v = labels[i];
-            if (v != 0 && errors[v - 1] > threshold)
-            {
-                labels[i] = 0;
-            }
-        }
-
-        return new LabelImage(masks.Height, masks.Width, labels);
-    }
 }

@@ -24,16 +24,21 @@ public static class FlowError
                 $"masks are {masks.Height}x{masks.Width} but the flows are [2, {networkFlows.Height}, {networkFlows.Width}]");
         }
 
+        return Compute(masks, networkFlows, ObjectExtents.Find(masks));
+    }
+
+    /// <summary>Errors of <paramref name="objects"/>, the extents of every label of <paramref name="masks"/>, found by the caller.</summary>
+    internal static double[] Compute(LabelImage masks, FlowField networkFlows, ObjectExtent[] objects)
+    {
         var errors = new double[masks.MaxLabel];
         Array.Fill(errors, double.NaN);
-        ObjectExtent[] objects = ObjectExtents.Find(masks);
         float[] net = networkFlows.Buffer;
         int plane = networkFlows.PlaneSize;
         int width = masks.Width;
         MaskFlows.ForEachObject(masks, objects, (diffusion, extent) =>
         {
             ReadOnlySpan<double> inside = diffusion.Inside;
-            int lx = diffusion.PaddedWidth;
+            int lx = diffusion.Stride;
 
             // Raster order within the box is raster order in the image: the same summation order as the
             // bincount behind scipy.ndimage.mean, so the errors round as Cellpose's do.

@@ -1,6 +1,6 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using SegKit.Core.Images;
 
 namespace SegKit.Core.Flows;
@@ -15,11 +15,18 @@ namespace SegKit.Core.Flows;
 /// <remarks>
 /// The arithmetic is float64 and sums the 9 neighbours in Cellpose's order (centre, up, down, left, right,
 /// up-left, up-right, down-left, down-right), so the flows match Cellpose's bit for bit. One instance is a
-/// reusable workspace for one thread; it grows to the largest box it has seen and never shrinks.
+/// reusable workspace for one thread; it grows to the largest box it has seen and never shrinks. Rows are
+/// stored with a stride of whole vectors plus one spare vector, so every row is updated in whole vectors
+/// (eight doubles with AVX-512): the lanes past the box compute 0 there (their mask is 0), and an update
+/// never leaves its row.
 /// </remarks>
 internal sealed class HeatDiffusion
 {
     private const double OneNinth = 1.0 / 9.0;
+
+    /// <summary>Doubles per step of the update: 8 with AVX-512, 4 with AVX, else 1 (scalar).</summary>
+    private static readonly int s_lanes = Vector512.IsHardwareAccelerated ? Vector512<double>.Count
+        : Vector256.IsHardwareAccelerated ? Vector256<double>.Count : 1;
 
     private double[] _inside = [];
     private double[] _current = [];
@@ -28,8 +35,11 @@ internal sealed class HeatDiffusion
     /// <summary>Padded box height (box height + 2).</summary>
     public int PaddedHeight { get; private set; }
 
-    /// <summary>Padded box width (box width + 2), the row stride of the buffers.</summary>
+    /// <summary>Padded box width (box width + 2).</summary>
     public int PaddedWidth { get; private set; }
+
+    /// <summary>The row stride of <see cref="Inside"/> and of the heat (at least <see cref="PaddedWidth"/>).</summary>
+    public int Stride { get; private set; }
 
     /// <summary>The diffusion source in padded-box coordinates.</summary>
     public int SourceY { get; private set; }
@@ -37,7 +47,7 @@ internal sealed class HeatDiffusion
     public int SourceX { get; private set; }
 
     /// <summary>1 where the padded-box pixel belongs to the object, else 0.</summary>
-    public ReadOnlySpan<double> Inside => _inside.AsSpan(0, PaddedHeight * PaddedWidth);
+    public ReadOnlySpan<double> Inside => _inside.AsSpan(0, PaddedHeight * Stride);
 
     /// <summary>Runs the diffusion for <paramref name="extent"/>; <see cref="Flow"/> then reads the result.</summary>
     public void Run(LabelImage labels, ObjectExtent extent, int? iterations = null)
@@ -46,9 +56,11 @@ internal sealed class HeatDiffusion
         int w = extent.Box.Width;
         int ly = h + 2;
         int lx = w + 2;
-        int n = ly * lx;
+        int stride = (((w + s_lanes) + s_lanes - 1) / s_lanes) * s_lanes;
+        int n = (ly * stride) + s_lanes;
         PaddedHeight = ly;
         PaddedWidth = lx;
+        Stride = stride;
         if (_inside.Length < n)
         {
             int capacity = Math.Max(n, _inside.Length * 2);
@@ -71,7 +83,7 @@ internal sealed class HeatDiffusion
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Flow(int y, int x, out double dy, out double dx)
     {
-        int lx = PaddedWidth;
+        int lx = Stride;
         double[] t = _current;
         int i = (y * lx) + x;
         double gy = t[i + lx] - t[i - lx];
@@ -83,7 +95,7 @@ internal sealed class HeatDiffusion
 
     private void FindSource(LabelImage labels, ObjectExtent extent)
     {
-        int lx = PaddedWidth;
+        int lx = Stride;
         int width = labels.Width;
         int label = extent.Label;
         ReadOnlySpan<int> data = labels.Data;
@@ -134,10 +146,9 @@ internal sealed class HeatDiffusion
 
     private void Diffuse(int iterations)
     {
-        int ly = PaddedHeight;
-        int lx = PaddedWidth;
-        int h = ly - 2;
-        int w = lx - 2;
+        int lx = Stride;
+        int h = PaddedHeight - 2;
+        int w = PaddedWidth - 2;
         int source = (SourceY * lx) + SourceX;
         double[] current = _current;
         double[] next = _next;
@@ -164,35 +175,63 @@ internal sealed class HeatDiffusion
         _next = next;
     }
 
-    /// <summary>One Jacobi update of the pixels [start, end) of one row.</summary>
+    /// <summary>
+    /// One Jacobi update of the pixels [start, end) of one row, rounded up to whole vectors (the row's stride
+    /// leaves room for them). Each lane computes the scalar formula in the same order, so results do not depend
+    /// on the vector width.
+    /// </summary>
     private static void Step(double[] current, double[] next, double[] inside, int start, int end, int lx)
     {
         ref double c = ref MemoryMarshal.GetArrayDataReference(current);
         ref double o = ref MemoryMarshal.GetArrayDataReference(next);
         ref double m = ref MemoryMarshal.GetArrayDataReference(inside);
-        int i = start;
-        if (Vector.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            var ninth = new Vector<double>(OneNinth);
-            for (; i + Vector<double>.Count <= end; i += Vector<double>.Count)
+            var ninth = Vector512.Create(OneNinth);
+            for (int i = start; i < end; i += Vector512<double>.Count)
             {
                 nuint u = (nuint)(i - lx);
                 nuint mid = (nuint)i;
                 nuint d = (nuint)(i + lx);
-                Vector<double> sum = Vector.LoadUnsafe(ref c, mid)
-                    + Vector.LoadUnsafe(ref c, u)
-                    + Vector.LoadUnsafe(ref c, d)
-                    + Vector.LoadUnsafe(ref c, mid - 1)
-                    + Vector.LoadUnsafe(ref c, mid + 1)
-                    + Vector.LoadUnsafe(ref c, u - 1)
-                    + Vector.LoadUnsafe(ref c, u + 1)
-                    + Vector.LoadUnsafe(ref c, d - 1)
-                    + Vector.LoadUnsafe(ref c, d + 1);
-                (ninth * sum * Vector.LoadUnsafe(ref m, mid)).StoreUnsafe(ref o, mid);
+                Vector512<double> sum = Vector512.LoadUnsafe(ref c, mid)
+                    + Vector512.LoadUnsafe(ref c, u)
+                    + Vector512.LoadUnsafe(ref c, d)
+                    + Vector512.LoadUnsafe(ref c, mid - 1)
+                    + Vector512.LoadUnsafe(ref c, mid + 1)
+                    + Vector512.LoadUnsafe(ref c, u - 1)
+                    + Vector512.LoadUnsafe(ref c, u + 1)
+                    + Vector512.LoadUnsafe(ref c, d - 1)
+                    + Vector512.LoadUnsafe(ref c, d + 1);
+                (ninth * sum * Vector512.LoadUnsafe(ref m, mid)).StoreUnsafe(ref o, mid);
             }
+
+            return;
         }
 
-        for (; i < end; i++)
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var ninth = Vector256.Create(OneNinth);
+            for (int i = start; i < end; i += Vector256<double>.Count)
+            {
+                nuint u = (nuint)(i - lx);
+                nuint mid = (nuint)i;
+                nuint d = (nuint)(i + lx);
+                Vector256<double> sum = Vector256.LoadUnsafe(ref c, mid)
+                    + Vector256.LoadUnsafe(ref c, u)
+                    + Vector256.LoadUnsafe(ref c, d)
+                    + Vector256.LoadUnsafe(ref c, mid - 1)
+                    + Vector256.LoadUnsafe(ref c, mid + 1)
+                    + Vector256.LoadUnsafe(ref c, u - 1)
+                    + Vector256.LoadUnsafe(ref c, u + 1)
+                    + Vector256.LoadUnsafe(ref c, d - 1)
+                    + Vector256.LoadUnsafe(ref c, d + 1);
+                (ninth * sum * Vector256.LoadUnsafe(ref m, mid)).StoreUnsafe(ref o, mid);
+            }
+
+            return;
+        }
+
+        for (int i = start; i < end; i++)
         {
             int u = i - lx;
             int d = i + lx;

@@ -30,7 +30,7 @@ public static class MaskFlows
         ForEachObject(labels, objects, (diffusion, extent) =>
         {
             ReadOnlySpan<double> inside = diffusion.Inside;
-            int lx = diffusion.PaddedWidth;
+            int lx = diffusion.Stride;
             for (int y = 1; y <= extent.Box.Height; y++)
             {
                 int rowStart = ((extent.Box.Top + y - 1) * width) + extent.Box.Left - 1;

@@ -44,6 +44,15 @@ public sealed class LabelImage
         MaxLabel = max;
     }
 
+    /// <summary>Wraps <paramref name="data"/> whose largest label the caller knows (no scan, no check): for labels SegKit built itself.</summary>
+    internal LabelImage(int height, int width, int[] data, int maxLabel)
+    {
+        Height = height;
+        Width = width;
+        _data = data;
+        MaxLabel = maxLabel;
+    }
+
     public int Height { get; }
 
     public int Width { get; }

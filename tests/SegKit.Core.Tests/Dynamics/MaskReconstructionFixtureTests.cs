@@ -46,10 +46,10 @@ public class MaskReconstructionFixtureTests(ITestOutputHelper output)
         double[] cellposeErrors = qc.GetProperty("flow_errors_before_qc").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         int removed = qc.GetProperty("removed_by_flow_threshold_0.4").GetInt32();
         int ourRemoved = stages.FlowErrors.Count(e => e > 0.4);
-        output.WriteLine($"{name}: before QC {stages.MasksBeforeCheck.MaxLabel} (cellpose {before}); removed by QC {ourRemoved} (cellpose {removed}); final {stages.Masks.MaxLabel} (cellpose {expected.MaxLabel}); vs cellpose {vsCellpose}; pixels differing {CountDiffering(expected, stages.Masks)}");
+        output.WriteLine($"{name}: before QC {stages.CountBeforeCheck} (cellpose {before}); removed by QC {ourRemoved} (cellpose {removed}); final {stages.Masks.MaxLabel} (cellpose {expected.MaxLabel}); vs cellpose {vsCellpose}; pixels differing {CountDiffering(expected, stages.Masks)}");
         Assert.True(vsCellpose.AveragePrecision >= 0.95, $"AP@0.5 vs Cellpose {vsCellpose.AveragePrecision}");
         Assert.Equal(0, CountDiffering(expected, stages.Masks));
-        Assert.Equal(before, stages.MasksBeforeCheck.MaxLabel);
+        Assert.Equal(before, stages.CountBeforeCheck);
         Assert.Equal(removed, ourRemoved);
 
         // The manifest lists the errors (6 decimals) in Cellpose's label order, raster order of first pixel, as ours.
