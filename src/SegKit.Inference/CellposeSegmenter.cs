@@ -28,7 +28,13 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
         }
         else
         {
-            input = Normalization.Normalize99(image.SelectChannels(Options.Channels));
+            // The selection is a new image: normalised in place rather than copied once more.
+            input = image.SelectChannels(Options.Channels);
+            for (int c = 0; c < input.Channels; c++)
+            {
+                Normalization.NormalizeInPlace(input.Plane(c));
+            }
+
             if (Options.InvertBrightBackground)
             {
                 Normalization.InvertIfBrightBackground(input, image);

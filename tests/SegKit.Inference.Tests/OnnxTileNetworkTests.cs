@@ -47,6 +47,18 @@ public class OnnxTileNetworkTests
     }
 
     [Fact]
+    public void A_network_whose_output_has_another_shape_is_a_clear_error_not_a_native_crash()
+    {
+        using var session = OnnxSessions.Open(PointwiseModel([1, 0, 0, 1, 0, 0], [0, 0, 0]), "pointwise");
+
+        // Declared with 2 output channels, the model writes 3: ONNX Runtime refuses the caller's buffer.
+        var network = new OnnxTileNetwork(session, 2);
+        var error = Assert.Throws<InvalidOperationException>(() => network.Run(new float[2 * 2 * 4 * 4], 2, 2, 4, new float[2 * 2 * 4 * 4]));
+        Assert.Contains("[N, 2, 4, 4]", error.Message);
+        Assert.Throws<ArgumentException>(() => network.Run(new float[2 * 2 * 4 * 4], 2, 2, 4, new float[5]));
+    }
+
+    [Fact]
     public void Asking_for_cuda_without_it_falls_back_to_the_cpu_with_one_warning()
     {
         var logger = new ListLogger();

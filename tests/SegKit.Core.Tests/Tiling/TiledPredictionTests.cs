@@ -32,6 +32,24 @@ public class TiledPredictionTests
     }
 
     [Fact]
+    public void The_stitcher_blends_rows_as_tiles_arrive_and_refuses_tiles_above_them()
+    {
+        var plan = TilePlan.Create(100, 60, 32);
+        var stitcher = new TileStitcher(plan, 1);
+        var ones = Enumerable.Repeat(1f, 32 * 32).ToArray();
+        Tile last = plan.Tiles[^1];
+        stitcher.Add(last, ones);
+
+        var error = Assert.Throws<InvalidOperationException>(() => stitcher.Add(plan.Tiles[0], ones));
+        Assert.Contains($"starts at row {plan.Tiles[0].Top}", error.Message);
+
+        // Only the last tile was added: its rows hold 1, the rows above it no tile covered.
+        Image result = stitcher.Result();
+        Assert.True(float.IsNaN(result[0, 0, 0]));
+        Assert.Equal(1f, result[0, 99, 59]);
+    }
+
+    [Fact]
     public void Flip_augmentation_corrects_flow_signs()
     {
         var image = new Image(1, 150, 170);
