@@ -1,17 +1,31 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
+using SegKit.Onnx;
 
 namespace SegKit.Inference;
 
 /// <summary>
-/// Opens ONNX Runtime sessions on the requested device. CUDA is used only when the provider is really there: the CPU
-/// package lists only CPUExecutionProvider and throws EntryPointNotFoundException when CUDA is appended, so both are
-/// checked and the session falls back to the CPU with one logged warning.
+/// Opens ONNX Runtime sessions on the requested device. CUDA is used only when it really starts, else the session runs on
+/// the CPU with one logged warning: the CPU package lists only CPUExecutionProvider and throws EntryPointNotFoundException
+/// when CUDA is appended; the GPU package (-p:SegKitGpu=true) lists CUDAExecutionProvider even where CUDA's libraries or
+/// a device are missing, and fails only when the provider is appended or a session starts on it.
 /// </summary>
 public static class OnnxSessions
 {
     public const string CudaProvider = "CUDAExecutionProvider";
+
+    private static readonly ConcurrentDictionary<int, Lazy<string?>> CudaProblems = new();
+
+    private static readonly Lazy<byte[]> CudaProbeModel = new(() =>
+    {
+        var graph = new GraphBuilder("cuda-probe");
+        string x = graph.Input("x", OnnxElementType.Float, 1);
+        graph.Node("Identity", [x], ["y"]);
+        graph.Output("y", OnnxElementType.Float, 1);
+        return OnnxWriter.ToBytes(graph.ToModel());
+    });
 
     public static InferenceSession Open(string path, ExecutionDevice device = ExecutionDevice.Cpu, int intraOpThreads = 0, ILogger? logger = null)
     {
@@ -42,9 +56,9 @@ public static class OnnxSessions
             options.IntraOpNumThreads = intraOpThreads;
         }
 
-        if (device == ExecutionDevice.Cuda)
+        if (ResolveDevice(device, logger) == ExecutionDevice.Cuda)
         {
-            AppendCuda(options, logger);
+            options.AppendExecutionProvider_CUDA(0);
         }
 
         try
@@ -58,24 +72,65 @@ public static class OnnxSessions
         }
     }
 
-    /// <summary>True when this process can run the CUDA execution provider.</summary>
+    /// <summary>
+    /// True when this ONNX Runtime build has the CUDA execution provider (the GPU package). Whether CUDA can run here is
+    /// known only by starting it: see <see cref="CudaProblem"/>.
+    /// </summary>
     public static bool CudaAvailable() => OrtEnv.Instance().GetAvailableProviders().Contains(CudaProvider);
 
-    private static void AppendCuda(SessionOptions options, ILogger logger)
+    /// <summary>
+    /// The device a session asked for <paramref name="requested"/> runs on: CUDA when it starts, otherwise the CPU, with one
+    /// warning that says why.
+    /// </summary>
+    public static ExecutionDevice ResolveDevice(ExecutionDevice requested, ILogger? logger = null)
     {
-        if (!CudaAvailable())
+        if (requested != ExecutionDevice.Cuda)
         {
-            logger.LogWarning("CUDA was requested but this ONNX Runtime build has no CUDA execution provider (install the GPU package, build with -p:SegKitGpu=true); running on the CPU");
-            return;
+            return ExecutionDevice.Cpu;
         }
 
+        string? problem = CudaProblem(0);
+        if (problem is null)
+        {
+            return ExecutionDevice.Cuda;
+        }
+
+        (logger ?? NullLogger.Instance).LogWarning("CUDA was requested but {Problem}; running on the CPU", problem);
+        return ExecutionDevice.Cpu;
+    }
+
+    /// <summary>
+    /// Null when a session can run on CUDA device <paramref name="deviceId"/>; otherwise why not. Found once per device and
+    /// process by starting a one-node session there: appending the provider fails where CUDA's libraries are missing, and
+    /// only a session start finds a missing device or a driver too old for them.
+    /// </summary>
+    public static string? CudaProblem(int deviceId = 0)
+    {
+        if (deviceId < 0)
+        {
+            return $"{deviceId} is not a GPU device id";
+        }
+
+        if (!CudaAvailable())
+        {
+            return "this ONNX Runtime build has no CUDA execution provider (the CPU package; build with -p:SegKitGpu=true for the GPU one)";
+        }
+
+        return CudaProblems.GetOrAdd(deviceId, id => new Lazy<string?>(() => StartCuda(id), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    }
+
+    private static string? StartCuda(int deviceId)
+    {
         try
         {
-            options.AppendExecutionProvider_CUDA(0);
+            using var options = new SessionOptions();
+            options.AppendExecutionProvider_CUDA(deviceId);
+            using var session = new InferenceSession(CudaProbeModel.Value, options);
+            return null;
         }
         catch (Exception e) when (e is EntryPointNotFoundException or OnnxRuntimeException or DllNotFoundException)
         {
-            logger.LogWarning("CUDA was requested but could not be started ({Reason}); running on the CPU", FirstLine(e.Message));
+            return $"CUDA could not be started on device {deviceId} ({FirstLine(e.Message)})";
         }
     }
 

@@ -105,6 +105,8 @@ public sealed class SegmentationModel : IDisposable
             throw new ModelLoadException($"is a {card.Kind} model by its card, which needs {expected} output channels, but its output '{output.Name}' has {channels}", source);
         }
 
+        // Once for both sessions (the network and, opened later, its size model's encoder): one warning, not two.
+        device = OnnxSessions.ResolveDevice(device, logger);
         OnnxValueInfo? style = card.Kind == SegmentationModelKind.Cellpose
             ? info.Outputs.FirstOrDefault(o => o.Name == OnnxStyleNetwork.StyleOutputName && o.Shape is { Count: 2 } && o.Shape[1].Value is > 0)
             : null;

@@ -31,6 +31,32 @@ public class SegmentCommandTests
     }
 
     [Fact]
+    public void Device_cuda_where_CUDA_cannot_start_warns_once_and_gives_the_CPU_masks()
+    {
+        // The diameter is estimated, so the size model's encoder opens a second session: still one warning.
+        string image = Path.Combine(Repo.SampleImages, "dsb_4be73d68.png");
+        string cpuDir = Repo.NewTempDir();
+        string cudaDir = Repo.NewTempDir();
+        var cpu = CliRun.Of("segment", image, "--out", cpuDir, "--method", "nuclei", "--device", "cpu");
+        var cuda = CliRun.Of("segment", image, "--out", cudaDir, "--method", "nuclei", "--device", "cuda");
+        Assert.True(cpu.ExitCode == 0, cpu.ToString());
+        Assert.True(cuda.ExitCode == 0, cuda.ToString());
+        string? problem = OnnxSessions.CudaProblem(0);
+        string[] warnings = cuda.Error.Split('\n').Where(l => l.Contains("CUDA was requested", StringComparison.Ordinal)).ToArray();
+        if (problem is null)
+        {
+            Assert.Empty(warnings);
+            return;
+        }
+
+        Assert.Equal($"segkit: warning: CUDA was requested but {problem}; running on the CPU", Assert.Single(warnings).TrimEnd());
+        var cpuMasks = LabelImageFile.Read(Path.Combine(cpuDir, "dsb_4be73d68_masks.tif"));
+        var cudaMasks = LabelImageFile.Read(Path.Combine(cudaDir, "dsb_4be73d68_masks.tif"));
+        Assert.True(cpuMasks.MaxLabel > 10, $"{cpuMasks.MaxLabel} objects");
+        Assert.Equal(cpuMasks.Buffer, cudaMasks.Buffer);
+    }
+
+    [Fact]
     public void ROI_sets_and_outline_text_hold_one_outline_per_object()
     {
         string outDir = Repo.NewTempDir();

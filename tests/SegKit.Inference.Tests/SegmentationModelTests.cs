@@ -1,3 +1,4 @@
+using SegKit.Testing;
 using SegKit.Onnx;
 
 namespace SegKit.Inference.Tests;
@@ -94,5 +95,23 @@ public class SegmentationModelTests
         Assert.Contains("is 20000 x 20000 (400 megapixels), above the limit of 64 megapixels", e.Message);
         Assert.Contains("about 40 GB", e.Message);
         ImageSizeLimit.Check(20_000, 20_000, 500, "big.tif");
+    }
+
+    [Fact]
+    public void A_cuda_request_that_cannot_be_met_warns_once_for_the_network_and_its_size_model_encoder()
+    {
+        // The shipped nuclei model has a size model, so a second session (its encoder) opens on first use.
+        var logger = new ListLogger();
+        using var model = SegmentationModel.Load(Path.Combine(RepositoryLayout.Root, "models", "nuclei.onnx"), device: ExecutionDevice.Cuda, logger: logger);
+        Assert.NotNull(model.StyleNetwork);
+        string? problem = OnnxSessions.CudaProblem(0);
+        if (problem is null)
+        {
+            Assert.Empty(logger.Warnings);
+            return;
+        }
+
+        Assert.Equal($"CUDA was requested but {problem}; running on the CPU", Assert.Single(logger.Warnings));
+        Assert.Contains(OnnxSessions.CudaAvailable() ? "CUDA could not be started on device 0" : "build with -p:SegKitGpu=true", problem);
     }
 }

@@ -43,7 +43,7 @@ internal static class SegmentCommand
         kind.AcceptOnlyFromAmong("cellpose", "unet");
         var modelDiameter = new Option<double>("--model-diameter") { DefaultValueFactory = _ => CellposeSettings.DefaultModelDiameter, Description = "With --kind cellpose: the object diameter the network was trained at." };
         var estimate = new Option<bool>("--estimate-diameter") { Description = "Estimate each image's object diameter (the default for Cellpose models: the card's size model, else a first pass; kept for scripts)." };
-        var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu", Description = "cpu, or cuda (falls back to the CPU with a warning when CUDA is not available)." };
+        var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu", Description = "cpu, or cuda: the network on ONNX Runtime's CUDA provider, which needs the GPU build (-p:SegKitGpu=true), an NVIDIA driver and CUDA's libraries; without them the CPU, with one warning." };
         device.AcceptOnlyFromAmong("cpu", "cuda");
         var augment = new Option<bool>("--augment") { Description = "Average each tile with its flipped versions (models only; slower, a little more accurate)." };
         var saveFlows = new Option<bool>("--save-flows") { Description = "Cellpose models: also write <name>_flows.npy ([2, H, W] dY, dX) and <name>_cellprob.npy ([H, W] probability logits)." };

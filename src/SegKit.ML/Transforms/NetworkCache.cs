@@ -9,8 +9,9 @@ namespace SegKit.ML.Transforms;
 
 /// <summary>
 /// One session per model and device for the whole process, opened on first use. Device selection follows ML.NET's
-/// gpuDeviceId/fallbackToCpu, but handles what ML.NET 5.0.1 lets escape: with the CPU package of ONNX Runtime, asking for
-/// CUDA throws EntryPointNotFoundException (not OnnxRuntimeException), so ApplyOnnxModel's fallbackToCpu never falls back.
+/// gpuDeviceId/fallbackToCpu, but handles what ML.NET (5.0.1 and 6.0.0) lets escape: with the CPU package of ONNX Runtime,
+/// asking for CUDA throws EntryPointNotFoundException (not OnnxRuntimeException), so ApplyOnnxModel's fallbackToCpu never
+/// falls back.
 /// </summary>
 internal static class NetworkCache
 {
@@ -72,7 +73,7 @@ internal static class NetworkCache
             return ExecutionDevice.Cpu;
         }
 
-        string? problem = CudaProblem(id);
+        string? problem = OnnxSessions.CudaProblem(id);
         if (problem is null)
         {
             return ExecutionDevice.Cuda;
@@ -81,31 +82,6 @@ internal static class NetworkCache
         return settings.FallbackToCpu
             ? ExecutionDevice.Cpu
             : throw new PipelineSettingsException($"GPU {id} was asked for with fallbackToCpu: false, but {problem}", settings.ModelPath);
-    }
-
-    /// <summary>Null when CUDA device <paramref name="id"/> can be used; otherwise why not.</summary>
-    internal static string? CudaProblem(int id)
-    {
-        if (id < 0)
-        {
-            return $"{id} is not a GPU device id";
-        }
-
-        if (!OnnxSessions.CudaAvailable())
-        {
-            return "this ONNX Runtime build has no CUDA execution provider (the CPU package; the GPU one is Microsoft.ML.OnnxRuntime.Gpu)";
-        }
-
-        try
-        {
-            using var options = new SessionOptions();
-            options.AppendExecutionProvider_CUDA(id);
-            return null;
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or OnnxRuntimeException or DllNotFoundException)
-        {
-            return $"CUDA could not be started ({e.Message.Split('\n')[0].Trim()})";
-        }
     }
 
     private static InferenceSession OpenCuda(string path, int id)

@@ -8,9 +8,11 @@ namespace SegKit.ML.Transforms;
 /// <see cref="SegKit.Core.Tiling.TiledPrediction"/> would run, so the numbers are the same).
 /// </summary>
 /// <remarks>
-/// This is a transform over an ONNX Runtime session rather than ML.NET's ApplyOnnxModel because ApplyOnnxModel (ML.NET 5.0.1)
-/// cannot take a per-row tile count: given a variable-length vector column and the tile count as the one unknown dimension
-/// (shapeDictionary [-1, C, T, T]), it fits, then fails on the rows with an index-out-of-range error inside its mapper
+/// This is a transform over an ONNX Runtime session rather than ML.NET's ApplyOnnxModel because ApplyOnnxModel cannot take a
+/// per-row tile count, re-checked with ML.NET 6.0.0 (as in 5.0.1): given a variable-length vector column, with the tile
+/// count as the one unknown dimension (shapeDictionary [-1, C, T, T]) or without a shapeDictionary, it fits, then every row
+/// fails inside its mapper, even a single one: "Index was out of range. Must be non-negative and less than the size of the
+/// collection. (Parameter 'index')" from List.set_Item in OnnxTransformer.Mapper.NamedOnnxValueGetterVec.GetNamedOnnxValueUnknownSize
 /// (DeviceSelectionTests.MLNET_ApplyOnnxModel_cannot_take_a_per_row_tile_count). A fixed-length column would fix the tile
 /// count, and so the image size, per pipeline. The session is opened once per process and model and shared by every row
 /// and thread (ONNX Runtime's Run is thread-safe).
