@@ -32,6 +32,9 @@ public static class OnnxWeightImporter
     {
         ArgumentNullException.ThrowIfNull(model);
         TorchRuntime.EnsureLoaded();
+
+        // A model stored with float16 weights (segkit export --weights fp16) trains on from their float32 values.
+        OnnxWeightStorage.ToFloat32(model);
         nn.Module network = NetworkArchitecture.Build(model.Metadata, model.Graph.Initializers, source);
         try
         {
@@ -56,6 +59,7 @@ public static class OnnxWeightImporter
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(model);
+        OnnxWeightStorage.ToFloat32(model);
         var initializers = new Dictionary<string, OnnxTensor>(StringComparer.Ordinal);
         foreach (OnnxTensor tensor in model.Graph.Initializers)
         {

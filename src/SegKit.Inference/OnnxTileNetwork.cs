@@ -32,10 +32,12 @@ public sealed class OnnxTileNetwork : ITileNetwork
     /// </summary>
     public unsafe void Run(ReadOnlySpan<float> input, int count, int inputChannels, int tileSize, Span<float> output)
     {
-        long expected = (long)count * OutputChannels * tileSize * tileSize;
-        if (output.Length != expected)
+        // A valid-padding U-Net answers each tile with a smaller centre crop: the output's side follows from its length.
+        long perTile = count > 0 ? output.Length / ((long)count * OutputChannels) : 0;
+        int side = (int)Math.Round(Math.Sqrt(perTile));
+        if (count < 1 || (long)side * side * count * OutputChannels != output.Length || side > tileSize)
         {
-            throw new ArgumentException($"the output holds {output.Length} values; {count} tile(s) of [{OutputChannels}, {tileSize}, {tileSize}] need {expected}", nameof(output));
+            throw new ArgumentException($"the output holds {output.Length} values, not {count} tile(s) of [{OutputChannels}, S, S] with S <= {tileSize}", nameof(output));
         }
 
         if (input.Length != (long)count * inputChannels * tileSize * tileSize)
@@ -47,7 +49,7 @@ public sealed class OnnxTileNetwork : ITileNetwork
         fixed (float* outputData = output)
         {
             using var inputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, [count, inputChannels, tileSize, tileSize], (IntPtr)inputData, (long)input.Length * sizeof(float));
-            using var outputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, [count, OutputChannels, tileSize, tileSize], (IntPtr)outputData, (long)output.Length * sizeof(float));
+            using var outputValue = OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, TensorElementType.Float, [count, OutputChannels, side, side], (IntPtr)outputData, (long)output.Length * sizeof(float));
             try
             {
                 using var runOptions = new RunOptions();
@@ -56,7 +58,7 @@ public sealed class OnnxTileNetwork : ITileNetwork
             catch (OnnxRuntimeException e)
             {
                 // An output of another shape than [N, K, T, T] cannot be written into the caller's buffer.
-                throw new InvalidOperationException($"the network cannot run {count} tile(s) of [{inputChannels}, {tileSize}, {tileSize}] into [N, {OutputChannels}, {tileSize}, {tileSize}]: {e.Message}", e);
+                throw new InvalidOperationException($"the network cannot run {count} tile(s) of [{inputChannels}, {tileSize}, {tileSize}] into [N, {OutputChannels}, {side}, {side}]: {e.Message}", e);
             }
         }
     }

@@ -58,5 +58,42 @@ public class ExportCommandTests
         Assert.True(segment.ExitCode == 0, segment.ToString());
         var labels = LabelImageFile.Read(Path.Combine(outDir, "img0_masks.tif"));
         Assert.Equal((64, 64), (labels.Height, labels.Width));
+
+        // The same checkpoint with float16 weights: measured against TorchSharp's float32 network, and smaller.
+        string half = Path.Combine(run, "model16.onnx");
+        var export16 = CliRun.Of("export", checkpoint, "--out", half, "--weights", "fp16");
+        Assert.True(export16.ExitCode == 0, export16.ToString());
+        Assert.True(new FileInfo(half).Length < new FileInfo(model).Length * 0.75, $"{new FileInfo(half).Length} vs {new FileInfo(model).Length} bytes");
+    }
+
+    [Fact]
+    public void The_shipped_nuclei_model_converts_to_float16_weights_that_load_segment_and_fine_tune()
+    {
+        string source = Path.Combine(Repo.Root, "models", "nuclei.onnx");
+        string half = Path.Combine(Repo.NewTempDir(), "nuclei16.onnx");
+
+        var run = CliRun.Of("export", source, "--weights", "fp16", "--out", half);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("vs the float32 model max difference", run.Out);
+        Assert.InRange(new FileInfo(half).Length, 0.45 * new FileInfo(source).Length, 0.55 * new FileInfo(source).Length);
+        using (var original = SegmentationModel.Load(source))
+        using (var converted = SegmentationModel.Load(half))
+        {
+            Assert.Equal(original.Card with { SegKitVersion = converted.Card.SegKitVersion }, converted.Card);
+        }
+
+        // --init reads the float16 weights back as float32: each equals the original rounded to float16.
+        using var full = (CellposeNet)OnnxWeightImporter.Load(source);
+        using var imported = (CellposeNet)OnnxWeightImporter.Load(half);
+        var weights = imported.state_dict();
+        foreach (var (name, value) in full.state_dict().Where(e => e.Key.EndsWith("weight", StringComparison.Ordinal) && e.Value.dim() == 4))
+        {
+            Assert.Equal(value.data<float>().ToArray().Select(v => (float)(Half)v), weights[name].data<float>().ToArray());
+        }
+
+        var again = CliRun.Of("export", half, "--weights", "fp16", "--out", Path.Combine(Repo.NewTempDir(), "twice.onnx"));
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("already converted", again.Error);
     }
 }

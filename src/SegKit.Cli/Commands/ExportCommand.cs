@@ -28,9 +28,15 @@ internal static class ExportCommand
         var license = new Option<string>("--license") { DefaultValueFactory = _ => "MIT", Description = "The weights' licence for the package, an SPDX id." };
         var trainingData = new Option<string?>("--training-data") { Description = "What the model was trained on, for its card." };
         var metrics = new Option<string[]>("--metric") { AllowMultipleArgumentsPerToken = false, Description = "A validation figure for the card, NAME=VALUE (repeatable), e.g. --metric ap@0.5=0.71 from segkit eval." };
+        var weights = new Option<string>("--weights")
+        {
+            DefaultValueFactory = _ => "fp32",
+            Description = "fp32, or fp16: convolution weights stored as float16 (half the file; computed in float32; refused when the outputs move by more than 1e-3 of their scale). With an ONNX model and --out, converts that model.",
+        };
+        weights.AcceptOnlyFromAmong("fp32", "fp16");
         var command = new Command("export", "Export a trained Cellpose network or U-Net to ONNX (with a model card), after checking ONNX Runtime reproduces TorchSharp.")
         {
-            checkpoint, output, trainingData, metrics, bioimageio, image, name, authors, license,
+            checkpoint, output, trainingData, metrics, bioimageio, image, name, authors, license, weights,
         };
         command.SetAction(result =>
         {
@@ -38,9 +44,25 @@ internal static class ExportCommand
             string? outPath = result.GetValue(output);
             string? package = result.GetValue(bioimageio);
             bool onnx = source.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
-            if (onnx && package is null)
+            bool half = result.GetValue(weights) == "fp16";
+            if (onnx && half)
             {
-                throw new CliUsageException($"{source} is already an ONNX model; give --bioimageio DIR to package it for bioimage.io");
+                if (outPath is null)
+                {
+                    throw new CliUsageException("--weights fp16 with an ONNX model needs --out for the converted model");
+                }
+
+                int converted = ConvertToFloat16(console, source, outPath);
+                if (converted != ExitCodes.Success || package is null)
+                {
+                    return converted;
+                }
+
+                source = outPath;
+            }
+            else if (onnx && package is null)
+            {
+                throw new CliUsageException($"{source} is already an ONNX model; give --bioimageio DIR to package it for bioimage.io, or --weights fp16 --out FILE to store its weights as float16");
             }
 
             if (!onnx && outPath is null)
@@ -51,7 +73,7 @@ internal static class ExportCommand
             int status = ExitCodes.Success;
             if (!onnx)
             {
-                status = Execute(console, source, outPath!, result.GetValue(trainingData), ParseMetrics(result.GetValue(metrics) ?? []));
+                status = Execute(console, source, outPath!, result.GetValue(trainingData), ParseMetrics(result.GetValue(metrics) ?? []), half);
             }
 
             if (status == ExitCodes.Success && package is not null)
@@ -90,7 +112,33 @@ internal static class ExportCommand
         return parsed;
     }
 
-    private static int Execute(CliConsole console, string checkpointPath, string outPath, string? trainingData, Dictionary<string, double> extraMetrics)
+    /// <summary>An ONNX model rewritten with float16 weights, after ONNX Runtime's outputs of the two are compared.</summary>
+    private static int ConvertToFloat16(CliConsole console, string source, string outPath)
+    {
+        if (!File.Exists(source))
+        {
+            throw new SegKitException("model file not found", source);
+        }
+
+        byte[] original = File.ReadAllBytes(source);
+        OnnxModel model = OnnxReader.Read(original, source);
+        ModelCard card = ModelCard.FromMetadata(model.Metadata, source) ?? throw new SegKitException("has no SegKit model card; only SegKit models are converted", source);
+        int converted = OnnxWeightStorage.ToFloat16(model);
+        if (converted == 0)
+        {
+            throw new SegKitException("has no float32 convolution or matrix weights to store as float16 (already converted?)", source);
+        }
+
+        OnnxValueInfo input = model.Graph.Inputs[0];
+        OnnxValueInfo output = model.Graph.Outputs[0];
+        int channels = card.InputChannels.Count > 0 ? card.InputChannels.Count : card.Kind == SegmentationModelKind.Cellpose ? 2 : 1;
+        int size = card.TileSize;
+        double difference = ExportGate.OnnxParityCheck(original, OnnxWriter.ToBytes(model), input.Name, output.Name, channels, size);
+        ExportGate.Write(console, model, difference, source, outPath, ExportGate.Float16Tolerance, "the float32 model");
+        return ExitCodes.Success;
+    }
+
+    private static int Execute(CliConsole console, string checkpointPath, string outPath, string? trainingData, Dictionary<string, double> extraMetrics, bool half)
     {
         var (model, options, header) = Trainer.LoadModel(checkpointPath);
         using var disposeModel = model;
@@ -152,7 +200,19 @@ internal static class ExportCommand
             }
         }
 
-        ExportGate.Write(console, onnx, difference, checkpointPath, outPath);
+        if (half)
+        {
+            // The gate then measures the float16 model against TorchSharp's float32 network.
+            OnnxWeightStorage.ToFloat16(onnx);
+            difference = model switch
+            {
+                CellposeNet net => ExportGate.ParityCheck(input => net.forward(input).Output, OnnxWriter.ToBytes(onnx), CellposeNetExporter.InputName, CellposeNetExporter.OutputName, channels, options.PatchSize),
+                UNet unet => ExportGate.ParityCheck(unet.forward, OnnxWriter.ToBytes(onnx), UNetExporter.InputName, UNetExporter.OutputName, channels, options.PatchSize),
+                _ => difference,
+            };
+        }
+
+        ExportGate.Write(console, onnx, difference, checkpointPath, outPath, half ? ExportGate.Float16Tolerance : ExportGate.ParityTolerance);
         return ExitCodes.Success;
     }
 
