@@ -8,6 +8,7 @@ internal static class Program
     // dotnet run -c Release --project tests/SegKit.Benchmarks -- write-cli-inputs DIR   (inputs of scripts/time-cli.sh)
     // dotnet run -c Release --project tests/SegKit.Benchmarks -- load-test CLIENTS SECONDS [segkit serve options]
     // dotnet run -c Release --project tests/SegKit.Benchmarks -- write-large-image PATH SIDE | compare-masks WHOLE BLOCKS   (scripts/large-image.sh)
+    // dotnet run -c Release --project tests/SegKit.Benchmarks -- memory-stages MODEL IMAGE DIAMETER BATCH   (docs/performance.md)
     private static void Main(string[] args)
     {
         if (args is ["write-cli-inputs", string folder])
@@ -25,6 +26,12 @@ internal static class Program
         if (args is ["compare-masks", string whole, string blocks])
         {
             LargeImages.Compare(whole, blocks);
+            return;
+        }
+
+        if (args is ["memory-stages", string model, string image, string diameter, string batch])
+        {
+            MemoryStages.Run(model, image, double.Parse(diameter, System.Globalization.CultureInfo.InvariantCulture), int.Parse(batch, System.Globalization.CultureInfo.InvariantCulture));
             return;
         }
 
