@@ -6,8 +6,8 @@ using SegKit.Inference;
 namespace SegKit.Cli;
 
 /// <summary>
-/// The Cellpose options that segment, eval and masks share (--diameter, --no-estimate, --channels, --flow-threshold,
-/// --cellprob-threshold, --min-size), defined once with one mapping from bad values to usage errors, so the commands
+/// The Cellpose options that segment, eval and masks share (--diameter, --no-estimate, --channels, --tile-size,
+/// --flow-threshold, --cellprob-threshold, --min-size), defined once with one mapping from bad values to usage errors, so the commands
 /// cannot drift apart in what they accept.
 /// </summary>
 internal sealed class CellposeCommandOptions
@@ -23,6 +23,7 @@ internal sealed class CellposeCommandOptions
             Diameter = new Option<double?>("--diameter") { Description = "Cellpose: object diameter in the images, in pixels (default: estimated per image by the card's size model, else from a first pass)." };
             NoEstimate = new Option<bool>("--no-estimate") { Description = "Cellpose without --diameter: run at the model's own diameter instead of estimating each image's." };
             Channels = new Option<string?>("--channels") { Description = "Channels to feed the model, Cellpose style: cytoplasm,nucleus (0 gray/none, 1 red, 2 green, 3 blue); default: the model card's." };
+            TileSize = new Option<int?>("--tile-size") { Description = "Side of the tiles the network runs on, a multiple of 16 (default: the model card's, the size it was trained at); larger tiles overlap less." };
         }
     }
 
@@ -38,7 +39,9 @@ internal sealed class CellposeCommandOptions
 
     public Option<string?>? Channels { get; }
 
-    /// <summary>All six, for commands that run a model (segment, eval).</summary>
+    public Option<int?>? TileSize { get; }
+
+    /// <summary>All seven, for commands that run a model (segment, eval).</summary>
     public static CellposeCommandOptions ForModels(Command command) => AddedTo(command, new CellposeCommandOptions(modelScale: true));
 
     /// <summary>The post-processing three, for commands that start from saved network outputs (masks).</summary>
@@ -79,9 +82,16 @@ internal sealed class CellposeCommandOptions
             throw new CliUsageException("--diameter must be a positive number of pixels");
         }
 
+        int? tileSize = result.GetValue(TileSize!);
+        if (tileSize is int t && (t < 16 || t % 16 != 0))
+        {
+            throw new CliUsageException($"--tile-size must be a multiple of 16 pixels (the network halves the size four times), not {t}");
+        }
+
         return new SegmentOptions
         {
             Diameter = diameter,
+            TileSize = tileSize,
             EstimateDiameter = !result.GetValue(NoEstimate!) || estimate,
             Channels = ChannelSelectionOf(result),
             FlipAugmentation = augment,
@@ -116,7 +126,7 @@ internal sealed class CellposeCommandOptions
 
     private static CellposeCommandOptions AddedTo(Command command, CellposeCommandOptions options)
     {
-        foreach (Option option in new Option?[] { options.Diameter, options.NoEstimate, options.Channels, options.FlowThreshold, options.CellprobThreshold, options.MinSize }.OfType<Option>())
+        foreach (Option option in new Option?[] { options.Diameter, options.NoEstimate, options.Channels, options.TileSize, options.FlowThreshold, options.CellprobThreshold, options.MinSize }.OfType<Option>())
         {
             command.Options.Add(option);
         }

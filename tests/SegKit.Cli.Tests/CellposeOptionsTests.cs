@@ -19,6 +19,8 @@ public class CellposeOptionsTests
         { "--diameter", "-3", "--diameter must be a positive number of pixels" },
         { "--channels", "0,7", "--channels:" },
         { "--channels", "green", "--channels takes two numbers" },
+        { "--tile-size", "100", "--tile-size must be a multiple of 16" },
+        { "--tile-size", "0", "--tile-size must be a multiple of 16" },
     };
 
     [Theory]

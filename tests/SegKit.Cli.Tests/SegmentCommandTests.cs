@@ -57,6 +57,24 @@ public class SegmentCommandTests
     }
 
     [Fact]
+    public void A_larger_tile_size_runs_the_network_on_it_and_finds_the_same_objects()
+    {
+        string image = Path.Combine(Repo.SampleImages, "dsb_4be73d68.png");
+        string defaultDir = Repo.NewTempDir();
+        string largeDir = Repo.NewTempDir();
+        Assert.Equal(0, CliRun.Of("segment", image, "--out", defaultDir, "--method", "nuclei", "--diameter", "30").ExitCode);
+        var run = CliRun.Of("segment", image, "--out", largeDir, "--method", "nuclei", "--diameter", "30", "--tile-size", "320");
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        // Other tiles blend other windows: not the same pixels, but the same nuclei.
+        var tiles224 = LabelImageFile.Read(Path.Combine(defaultDir, "dsb_4be73d68_masks.tif"));
+        var tiles320 = LabelImageFile.Read(Path.Combine(largeDir, "dsb_4be73d68_masks.tif"));
+        Assert.NotEqual(tiles224.Buffer, tiles320.Buffer);
+        double ap = SegKit.Core.Metrics.InstanceMetrics.Evaluate(tiles224, tiles320, [0.5]).Scores[0].AveragePrecision;
+        Assert.True(ap > 0.9, $"AP@0.5 of 320 tiles against 224 tiles: {ap}");
+    }
+
+    [Fact]
     public void ROI_sets_and_outline_text_hold_one_outline_per_object()
     {
         string outDir = Repo.NewTempDir();
