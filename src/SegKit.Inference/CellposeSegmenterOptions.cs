@@ -41,7 +41,8 @@ public sealed record CellposeSegmenterOptions
     /// <summary>What tiles see beyond the image: the card's choice (Cellpose's zeros for models imported from Cellpose).</summary>
     public TilePadding TilePadding { get; init; } = TilePadding.Mirror;
 
-    public int BatchSize { get; init; } = 8;
+    /// <summary>Tiles per network call (see <see cref="SegmentOptions.CellposeBatchSize"/>).</summary>
+    public int BatchSize { get; init; } = SegmentOptions.CellposeBatchSize;
 
     public bool FlipAugmentation { get; init; }
 

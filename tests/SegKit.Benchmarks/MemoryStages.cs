@@ -7,7 +7,7 @@ namespace SegKit.Benchmarks;
 
 /// <summary>
 /// Resident memory after each stage of segmenting one image with a model (load, decode, network pass, a second
-/// network pass, dynamics), for docs/performance.md: where the bytes per pixel go. Memory, not time: the timings it
+/// network pass, dynamics, the overlay and the masks written), for docs/performance.md: where the bytes per pixel go. Memory, not time: the timings it
 /// prints are one run each.
 /// </summary>
 internal static class MemoryStages
@@ -35,5 +35,17 @@ internal static class MemoryStages
         Show($"network again {clock.Elapsed.TotalSeconds:F1} s");
         var result = segmenter.Masks(prediction, image, segmenter.CellposeOptions!.Dynamics);
         Show($"masks ({result.Labels.MaxLabel} objects)");
+        string folder = Directory.CreateTempSubdirectory("segkit-memory-").FullName;
+        try
+        {
+            Overlay.WritePng(Path.Combine(folder, "overlay.png"), image, result.Labels);
+            Show("overlay written");
+            LabelImageFile.Write(Path.Combine(folder, "masks.tif"), result.Labels);
+            Show("masks written");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }
