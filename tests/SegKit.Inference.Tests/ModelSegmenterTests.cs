@@ -38,8 +38,8 @@ public class ModelSegmenterTests
         Assert.Equal((17.0, true, 96, null, true), (byCard.ModelDiameter, byCard.InvertBrightBackground, byCard.TileSize, byCard.Diameter, byCard.EstimateDiameter));
         Assert.Equal((SegmentOptions.CellposeBatchSize, false, 15), (byCard.BatchSize, byCard.FlipAugmentation, byCard.Dynamics.MinSize));
 
-        var given = model.CreateSegmenter(new SegmentOptions { Diameter = 25, EstimateDiameter = false, Channels = ChannelSelection.Gray, BatchSize = 2, TileSize = 64, FlipAugmentation = true }).CellposeOptions!;
-        Assert.Equal((ChannelSelection.Gray, 25.0, false, 2, 64, true), (given.Channels, given.Diameter!.Value, given.EstimateDiameter, given.BatchSize, given.TileSize, given.FlipAugmentation));
+        var given = model.CreateSegmenter(new SegmentOptions { Diameter = 25, EstimateDiameter = false, Channels = ChannelSelection.Gray, BatchSize = 5, TileSize = 64, FlipAugmentation = true }).CellposeOptions!;
+        Assert.Equal((ChannelSelection.Gray, 25.0, false, 5, 64, true), (given.Channels, given.Diameter!.Value, given.EstimateDiameter, given.BatchSize, given.TileSize, given.FlipAugmentation));
         Assert.Equal((17.0, true), (given.ModelDiameter, given.InvertBrightBackground)); // what the network was trained with stays the card's
         Assert.Null(model.CreateSegmenter().UNetOptions);
     }
