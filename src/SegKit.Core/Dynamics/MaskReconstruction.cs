@@ -41,17 +41,30 @@ public static class MaskReconstruction
     {
         ArgumentNullException.ThrowIfNull(networkFlows);
         ArgumentNullException.ThrowIfNull(cellProbability);
+        if (cellProbability.Length != networkFlows.PlaneSize)
+        {
+            throw new ShapeMismatchException(
+                $"cell probability has {cellProbability.Length} values; the flows [2, {networkFlows.Height}, {networkFlows.Width}] need {networkFlows.PlaneSize}");
+        }
+
+        return Run(networkFlows, cellProbability, 0, options);
+    }
+
+    /// <summary>
+    /// The reconstruction reading the probability at <paramref name="probabilityOffset"/> of
+    /// <paramref name="cellProbability"/>: a network's [3, H, W] output is read in place, flows and probability alike.
+    /// </summary>
+    internal static ReconstructionStages Run(FlowField networkFlows, float[] cellProbability, int probabilityOffset, DynamicsOptions? options)
+    {
         options ??= DynamicsOptions.Default;
         int height = networkFlows.Height;
         int width = networkFlows.Width;
-        int plane = networkFlows.PlaneSize;
-        if (cellProbability.Length != plane)
+        if (probabilityOffset < 0 || cellProbability.Length - probabilityOffset < networkFlows.PlaneSize)
         {
-            throw new ShapeMismatchException(
-                $"cell probability has {cellProbability.Length} values; the flows [2, {height}, {width}] need {plane}");
+            throw new ShapeMismatchException($"no [{height}, {width}] probability plane at {probabilityOffset} of {cellProbability.Length} values");
         }
 
-        int[] pixels = ActivePixels(networkFlows, cellProbability, options.CellprobThreshold);
+        int[] pixels = ActivePixels(networkFlows, cellProbability, probabilityOffset, options.CellprobThreshold);
         if (pixels.Length == 0)
         {
             return new ReconstructionStages(new LabelImage(height, width), 0, []);
@@ -96,7 +109,7 @@ public static class MaskReconstruction
     }
 
     /// <summary>Row-major indices of the pixels that follow the flows: probability above the threshold, finite flow.</summary>
-    private static int[] ActivePixels(FlowField flows, float[] cellProbability, float threshold)
+    private static int[] ActivePixels(FlowField flows, float[] cellProbability, int offset, float threshold)
     {
         int plane = flows.PlaneSize;
         int width = flows.Width;
@@ -109,7 +122,7 @@ public static class MaskReconstruction
             int n = 0;
             for (int i = y * width; i < (y + 1) * width; i++)
             {
-                n += IsActive(f, cellProbability, plane, i, threshold) ? 1 : 0;
+                n += IsActive(f, cellProbability, offset, plane, i, threshold) ? 1 : 0;
             }
 
             rowCounts[y + 1] = n;
@@ -125,7 +138,7 @@ public static class MaskReconstruction
             int k = rowCounts[y];
             for (int i = y * width; i < (y + 1) * width; i++)
             {
-                if (IsActive(f, cellProbability, plane, i, threshold))
+                if (IsActive(f, cellProbability, offset, plane, i, threshold))
                 {
                     pixels[k++] = i;
                 }
@@ -136,6 +149,6 @@ public static class MaskReconstruction
     }
 
     // NaN compares false, so a NaN probability is background.
-    private static bool IsActive(float[] f, float[] cellProbability, int plane, int i, float threshold) =>
-        cellProbability[i] > threshold && float.IsFinite(f[i]) && float.IsFinite(f[plane + i]);
+    private static bool IsActive(float[] f, float[] cellProbability, int offset, int plane, int i, float threshold) =>
+        cellProbability[offset + i] > threshold && float.IsFinite(f[i]) && float.IsFinite(f[plane + i]);
 }

@@ -29,6 +29,30 @@ public sealed class FlowField
         _data = data;
     }
 
+    /// <summary>
+    /// A field over the first two planes of <paramref name="planes"/> (e.g. a network's [3, H, W] output), not copied,
+    /// for SegKit's own readers that index within 2 * height * width: <see cref="Buffer"/> is then longer than the field.
+    /// </summary>
+    internal static FlowField ViewOf(int height, int width, float[] planes)
+    {
+        ArgumentNullException.ThrowIfNull(planes);
+        int length = CheckedLength(height, width);
+        if (planes.Length < length)
+        {
+            throw new ShapeMismatchException($"{planes.Length} values cannot hold a [2, {height}, {width}] field");
+        }
+
+        return new FlowField(height, width, planes, view: true);
+    }
+
+    private FlowField(int height, int width, float[] data, bool view)
+    {
+        _ = view;
+        Height = height;
+        Width = width;
+        _data = data;
+    }
+
     public int Height { get; }
 
     public int Width { get; }

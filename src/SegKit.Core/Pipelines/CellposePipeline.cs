@@ -68,12 +68,14 @@ public static class CellposePipeline
         Image output = prediction.NetworkOutput;
         int sh = output.Height;
         int sw = output.Width;
-        var flows = new FlowField(sh, sw, output.Buffer[..(2 * sh * sw)]);
-        float[] probability = output.Plane(2).ToArray();
-        LabelImage masks = MaskReconstruction.Compute(flows, probability, dynamics);
+
+        // The dynamics read the network output in place; the result's own flows and probability are copied only after
+        // them (and only at the image's scale when it was rescaled), so their 12 bytes per pixel never meet the
+        // dynamics' scratch planes.
+        LabelImage masks = MaskReconstruction.Run(FlowField.ViewOf(sh, sw, output.Buffer), output.Buffer, 2 * sh * sw, dynamics).Masks;
         if (!prediction.Rescaled)
         {
-            return new CellposeOutput(masks, flows, probability);
+            return new CellposeOutput(masks, new FlowField(sh, sw, output.Buffer[..(2 * sh * sw)]), output.Plane(2).ToArray());
         }
 
         int h = prediction.Height;
