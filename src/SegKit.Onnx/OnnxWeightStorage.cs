@@ -21,7 +21,7 @@ public static class OnnxWeightStorage
     /// <exception cref="OnnxFormatException">A weight does not fit float16 (a value beyond +-65504).</exception>
     public static int ToFloat16(OnnxModel model)
     {
-        ArgumentNullException.ThrowIfNull(model);
+        _ = model ?? throw new ArgumentNullException(nameof(model));
         OnnxGraph graph = model.Graph;
         var weightNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (OnnxNode node in graph.Nodes)
@@ -45,13 +45,14 @@ public static class OnnxWeightStorage
             var bytes = new byte[values.Length * 2];
             for (int k = 0; k < values.Length; k++)
             {
-                Half h = (Half)values[k];
-                if (Half.IsInfinity(h) && float.IsFinite(values[k]))
+                ushort h = HalfBits.FromSingle(values[k]);
+                if ((h & 0x7FFF) == 0x7C00 && !float.IsInfinity(values[k]))
                 {
                     throw new OnnxFormatException(null, $"weight '{tensor.Name}' holds {values[k]}, beyond float16's range");
                 }
 
-                BitConverter.TryWriteBytes(bytes.AsSpan(2 * k), BitConverter.HalfToUInt16Bits(h));
+                bytes[2 * k] = (byte)h;
+                bytes[(2 * k) + 1] = (byte)(h >> 8);
             }
 
             string stored = tensor.Name + Suffix;
@@ -77,7 +78,7 @@ public static class OnnxWeightStorage
     /// </summary>
     public static int ToFloat32(OnnxModel model)
     {
-        ArgumentNullException.ThrowIfNull(model);
+        _ = model ?? throw new ArgumentNullException(nameof(model));
         OnnxGraph graph = model.Graph;
         var halves = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < graph.Initializers.Count; i++)
@@ -104,7 +105,7 @@ public static class OnnxWeightStorage
             var values = new float[raw.Length / 2];
             for (int k = 0; k < values.Length; k++)
             {
-                values[k] = (float)BitConverter.UInt16BitsToHalf(BitConverter.ToUInt16(raw, 2 * k));
+                values[k] = HalfBits.ToSingle(BitConverter.ToUInt16(raw, 2 * k));
             }
 
             graph.Initializers.Add(OnnxTensor.FromFloats(node.Outputs[0], values, [.. half.Dims]));
@@ -113,7 +114,7 @@ public static class OnnxWeightStorage
             restored++;
         }
 
-        foreach (int at in removed.OrderDescending())
+        foreach (int at in removed.OrderByDescending(i => i))
         {
             graph.Initializers.RemoveAt(at);
         }

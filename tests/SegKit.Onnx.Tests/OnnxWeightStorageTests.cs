@@ -64,6 +64,28 @@ public sealed class OnnxWeightStorageTests
     }
 
     [Fact]
+    public void Float16_conversion_rounds_as_dotnets_half_for_every_kind_of_float()
+    {
+        // Random bit patterns cover normals, subnormals, overflow, infinities and NaN; the listed values the ties.
+        var random = new Random(7);
+        var values = Enumerable.Range(0, 200_000).Select(_ => BitConverter.Int32BitsToSingle(random.Next(int.MinValue, int.MaxValue))).ToList();
+        values.AddRange(Enumerable.Range(0, 100_000).Select(_ => (float)((random.NextDouble() - 0.5) * Math.Pow(2, random.Next(-30, 20)))));
+        values.AddRange([0f, -0f, 65504f, 65520f, 65519.99f, 1f + (1f / 2048), 1f + (3f / 2048), 5.9604645e-8f, 2.9802322e-8f, 2.9802326e-8f, float.Epsilon, float.MaxValue]);
+        int differing = 0;
+        foreach (float v in values)
+        {
+            ushort expected = BitConverter.HalfToUInt16Bits((Half)v);
+            ushort actual = HalfBits.FromSingle(v);
+            bool same = float.IsNaN(v) ? Half.IsNaN(BitConverter.UInt16BitsToHalf(actual)) : actual == expected;
+            differing += same ? 0 : 1;
+            float back = HalfBits.ToSingle(expected);
+            differing += float.IsNaN(back) ? (Half.IsNaN(BitConverter.UInt16BitsToHalf(expected)) ? 0 : 1) : back == (float)BitConverter.UInt16BitsToHalf(expected) ? 0 : 1;
+        }
+
+        Assert.Equal(0, differing);
+    }
+
+    [Fact]
     public void A_weight_beyond_float16s_range_is_refused()
     {
         float[] weights = new float[54];
