@@ -39,8 +39,9 @@ public class TrainCommandTests
     {
         string data = WriteData();
         string output = Repo.NewTempDir();
-        var run = CliRun.Of("train", "--kind", kind, "--train", data, "--val", data, "--out", output, "--epochs", "2",
-            "--batch-size", "2", "--patch-size", "64", "--widths", "8,16,32", "--model-diameter", "20");
+        string[] elastic = kind == "unet" ? ["--elastic", "8"] : [];
+        var run = CliRun.Of(["train", "--kind", kind, "--train", data, "--val", data, "--out", output, "--epochs", "2",
+            "--batch-size", "2", "--patch-size", "64", "--widths", "8,16,32", "--model-diameter", "20", .. elastic]);
         Assert.True(run.ExitCode == 0, run.ToString());
         foreach (string file in new[] { "last.ckpt", "best.ckpt", "training_log.csv", "loss.png", "validation.png" })
         {
@@ -59,6 +60,9 @@ public class TrainCommandTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("multiple of 16", run.Error);
         Assert.Equal(2, CliRun.Of("train", "--train", data, "--out", Repo.NewTempDir(), "--widths", "a,b").ExitCode);
+        var elastic = CliRun.Of("train", "--kind", "unet", "--train", data, "--out", Repo.NewTempDir(), "--elastic", "-3");
+        Assert.Equal(2, elastic.ExitCode);
+        Assert.Contains("elastic displacement must be a finite number of pixels >= 0", elastic.Error);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed record TrainerOptions
     /// <summary>U-Net loss: weigh both classes as if equally frequent (the paper's w_c). Off optimises plain pixel accuracy.</summary>
     public bool BalanceClasses { get; init; } = true;
 
-    /// <summary>Extra augmentation for U-Net (elastic deformation, as the paper).</summary>
+    /// <summary>Extra augmentation for U-Net (elastic deformation, as the paper): the largest displacement in pixels, 0 = off.</summary>
     public double ElasticAlpha { get; init; }
 
     public void Validate()
@@ -94,6 +94,11 @@ public sealed record TrainerOptions
         if (!(BorderWeight >= 0) || double.IsInfinity(BorderWeight))
         {
             throw new ArgumentOutOfRangeException(nameof(BorderWeight), BorderWeight, "the border weight must be a finite number >= 0");
+        }
+
+        if (!(ElasticAlpha >= 0) || double.IsInfinity(ElasticAlpha))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ElasticAlpha), ElasticAlpha, "the elastic displacement must be a finite number of pixels >= 0");
         }
 
         if (!(ModelDiameter > 0))
