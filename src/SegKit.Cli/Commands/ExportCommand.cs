@@ -152,8 +152,7 @@ internal static class ExportCommand
             SegKitVersion = typeof(ExportCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
         };
         OnnxModel onnx;
-        double difference;
-        int channels;
+        Func<byte[], double> parity;
         switch (model)
         {
             case CellposeNet net:
@@ -164,8 +163,7 @@ internal static class ExportCommand
                     ValidationMetrics = Metrics("ap50", header.BestMetric),
                 };
                 onnx = CellposeNetExporter.Export(net, card);
-                channels = net.Options.InputChannels;
-                difference = ExportGate.ParityCheck(input => net.forward(input).Output, OnnxWriter.ToBytes(onnx), CellposeNetExporter.InputName, CellposeNetExporter.OutputName, channels, options.PatchSize);
+                parity = bytes => ExportGate.ParityCheck(input => net.forward(input).Output, bytes, CellposeNetExporter.InputName, CellposeNetExporter.OutputName, net.Options.InputChannels, options.PatchSize);
                 break;
             case UNet unet:
                 card = card with
@@ -177,8 +175,7 @@ internal static class ExportCommand
                     ValidationMetrics = Metrics("foreground_iou", header.BestMetric),
                 };
                 onnx = UNetExporter.Export(unet, card);
-                channels = unet.Options.InputChannels;
-                difference = ExportGate.ParityCheck(unet.forward, OnnxWriter.ToBytes(onnx), UNetExporter.InputName, UNetExporter.OutputName, channels, options.PatchSize);
+                parity = bytes => ExportGate.ParityCheck(unet.forward, bytes, UNetExporter.InputName, UNetExporter.OutputName, unet.Options.InputChannels, options.PatchSize);
                 break;
             default:
                 throw new SegKitException($"the checkpoint holds a {model.GetName()}, which has no ONNX export", checkpointPath);
@@ -204,14 +201,9 @@ internal static class ExportCommand
         {
             // The gate then measures the float16 model against TorchSharp's float32 network.
             OnnxWeightStorage.ToFloat16(onnx);
-            difference = model switch
-            {
-                CellposeNet net => ExportGate.ParityCheck(input => net.forward(input).Output, OnnxWriter.ToBytes(onnx), CellposeNetExporter.InputName, CellposeNetExporter.OutputName, channels, options.PatchSize),
-                UNet unet => ExportGate.ParityCheck(unet.forward, OnnxWriter.ToBytes(onnx), UNetExporter.InputName, UNetExporter.OutputName, channels, options.PatchSize),
-                _ => difference,
-            };
         }
 
+        double difference = parity(OnnxWriter.ToBytes(onnx));
         ExportGate.Write(console, onnx, difference, checkpointPath, outPath, half ? ExportGate.Float16Tolerance : ExportGate.ParityTolerance);
         return ExitCodes.Success;
     }
