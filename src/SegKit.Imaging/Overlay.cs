@@ -1,8 +1,8 @@
-using OpenCvSharp;
 using SegKit.Core;
 using SegKit.Core.Images;
 using SegKit.Core.IO;
 using SegKit.Core.Transforms;
+using SegKit.Imaging.Formats;
 
 namespace SegKit.Imaging;
 
@@ -18,20 +18,31 @@ public static class Overlay
     /// <summary>The overlay as a 3-channel RGB image with values 0..255.</summary>
     public static Image Render(Image image, LabelImage labels)
     {
-        byte[] bgr = RenderBgr(image, labels);
+        PngRgbWriter.RowRenderer rows = Rows(image, labels);
         var result = new Image(3, labels.Height, labels.Width);
-        Span<float> r = result.Plane(0), g = result.Plane(1), b = result.Plane(2);
-        for (int i = 0, j = 0; i < r.Length; i++, j += 3)
+        int width = labels.Width;
+        Parallel.For(0, labels.Height, () => new byte[width * 3], (y, _, rgb) =>
         {
-            b[i] = bgr[j];
-            g[i] = bgr[j + 1];
-            r[i] = bgr[j + 2];
-        }
+            rows(y, rgb);
+            Span<float> r = result.Plane(0).Slice(y * width, width);
+            Span<float> g = result.Plane(1).Slice(y * width, width);
+            Span<float> b = result.Plane(2).Slice(y * width, width);
+            for (int x = 0, j = 0; x < width; x++, j += 3)
+            {
+                r[x] = rgb[j];
+                g[x] = rgb[j + 1];
+                b[x] = rgb[j + 2];
+            }
 
+            return rgb;
+        }, _ => { });
         return result;
     }
 
-    /// <summary>Writes the overlay as an 8-bit RGB PNG, atomically (a temporary file renamed into place).</summary>
+    /// <summary>
+    /// Writes the overlay as an 8-bit RGB PNG, atomically (a temporary file renamed into place), rendered and compressed
+    /// band by band: memory beyond the image and labels is a few rows.
+    /// </summary>
     /// <exception cref="ShapeMismatchException">The image and the labels differ in size.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> does not end in .png.</exception>
     /// <exception cref="OutputWriteException">The file cannot be written; nothing is left behind.</exception>
@@ -43,23 +54,25 @@ public static class Overlay
             throw new ArgumentException($"{path}: an overlay is written as a .png file", nameof(path));
         }
 
-        byte[] encoded = EncodePng(image, labels, path);
-        AtomicFile.Write(path, stream => stream.Write(encoded));
+        PngRgbWriter.RowRenderer rows = Rows(image, labels);
+        AtomicFile.Write(path, stream => PngRgbWriter.Write(stream, labels.Width, labels.Height, rows));
     }
 
     /// <summary>The PNG <see cref="WritePng"/> would write, in memory (for a download or a web page).</summary>
     /// <exception cref="ShapeMismatchException">The image and the labels differ in size.</exception>
-    public static byte[] EncodePng(Image image, LabelImage labels) => EncodePng(image, labels, "overlay.png");
-
-    private static byte[] EncodePng(Image image, LabelImage labels, string path)
+    public static byte[] EncodePng(Image image, LabelImage labels)
     {
-        byte[] bgr = RenderBgr(image, labels);
-        using Mat mat = Mat.FromPixelData(labels.Height, labels.Width, MatType.CV_8UC3, bgr);
-        return ImageEncoder.Encode(".png", mat, path);
+        PngRgbWriter.RowRenderer rows = Rows(image, labels);
+        using var stream = new MemoryStream();
+        PngRgbWriter.Write(stream, labels.Width, labels.Height, rows);
+        return stream.ToArray();
     }
 
-    /// <summary>The overlay as interleaved BGR bytes (OpenCV's order), in one parallel pass over the rows.</summary>
-    internal static byte[] RenderBgr(Image image, LabelImage labels)
+    /// <summary>
+    /// The overlay row by row (RGB bytes): each shown channel is normalised on the fly with its percentile range, so no
+    /// normalised copy of the image is made.
+    /// </summary>
+    private static PngRgbWriter.RowRenderer Rows(Image image, LabelImage labels)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(labels);
@@ -68,63 +81,55 @@ public static class Overlay
             throw new ShapeMismatchException($"the image is {image.Width}x{image.Height} pixels but the labels are {labels.Width}x{labels.Height}");
         }
 
-        float[][] display = DisplayPlanes(image);
-        float[] red = display[0];
-        float[] green = display.Length > 1 ? display[1] : red;
-        float[]? blue = display.Length switch
-        {
-            1 => red,
-            2 => null, // two channels: red and green only
-            _ => display[2],
-        };
+        int shown = Math.Min(image.Channels, 3);
+        var ranges = new NormalizationRange?[shown];
+        Parallel.For(0, shown, c => ranges[c] = Normalization.RangeOf(image.Plane(c)));
         int width = labels.Width;
         int height = labels.Height;
         int[] label = labels.Buffer;
-        var bgr = new byte[width * height * 3];
-        Parallel.For(0, height, y =>
+        float[] pixels = image.Buffer;
+        int plane = image.PlaneSize;
+        return (y, rgb) =>
         {
             int rowStart = y * width;
-            for (int x = 0; x < width; x++)
+            for (int x = 0, j = 0; x < width; x++, j += 3)
             {
                 int i = rowStart + x;
-                int j = i * 3;
                 int l = label[i];
                 if (l != 0 && IsOutline(label, i, x, y, width, height, l))
                 {
-                    (byte r, byte g, byte b) = OutlinePalette.Colour(l);
-                    bgr[j] = b;
-                    bgr[j + 1] = g;
-                    bgr[j + 2] = r;
+                    (rgb[j], rgb[j + 1], rgb[j + 2]) = OutlinePalette.Colour(l);
+                    continue;
                 }
-                else
+
+                byte red = Shown(pixels[i], ranges[0]);
+                rgb[j] = red;
+                rgb[j + 1] = shown > 1 ? Shown(pixels[plane + i], ranges[1]) : red;
+
+                // Two channels are shown as red and green only.
+                rgb[j + 2] = shown switch
                 {
-                    bgr[j] = blue is null ? (byte)0 : ToByte(blue[i]);
-                    bgr[j + 1] = ToByte(green[i]);
-                    bgr[j + 2] = ToByte(red[i]);
-                }
+                    1 => red,
+                    2 => 0,
+                    _ => Shown(pixels[(2 * plane) + i], ranges[2]),
+                };
             }
-        });
-        return bgr;
+        };
     }
 
     private static bool IsOutline(int[] label, int i, int x, int y, int width, int height, int l) =>
         x == 0 || x == width - 1 || y == 0 || y == height - 1
         || label[i - 1] != l || label[i + 1] != l || label[i - width] != l || label[i + width] != l;
 
-    /// <summary>The channels shown (at most three), each normalised on its own, in parallel.</summary>
-    private static float[][] DisplayPlanes(Image image)
+    /// <summary>A pixel normalised (a flat channel shows black), 0..1 to 0..255, rounded; anything outside (or NaN) is clamped.</summary>
+    private static byte Shown(float value, NormalizationRange? range)
     {
-        int shown = Math.Min(image.Channels, 3);
-        var planes = new float[shown][];
-        Parallel.For(0, shown, c =>
+        if (range is not { } r)
         {
-            float[] plane = image.Plane(c).ToArray();
-            Normalization.NormalizeInPlace(plane);
-            planes[c] = plane;
-        });
-        return planes;
-    }
+            return 0;
+        }
 
-    /// <summary>0..1 to 0..255, rounded; anything outside (or NaN) is clamped.</summary>
-    private static byte ToByte(float v) => v > 0f ? (v < 1f ? (byte)((v * 255f) + 0.5f) : (byte)255) : (byte)0;
+        float v = r.Apply(value);
+        return v > 0f ? (v < 1f ? (byte)((v * 255f) + 0.5f) : (byte)255) : (byte)0;
+    }
 }

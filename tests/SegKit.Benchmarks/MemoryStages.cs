@@ -18,7 +18,7 @@ internal static class MemoryStages
         void Show(string stage)
         {
             process.Refresh();
-            Console.WriteLine($"{stage,-22} resident {process.WorkingSet64 >> 20,5} MB  peak {process.PeakWorkingSet64 >> 20,5} MB  managed heap {GC.GetTotalMemory(false) >> 20,5} MB");
+            Console.WriteLine($"{stage,-22} resident {process.WorkingSet64 >> 20,5} MB  peak {process.PeakWorkingSet64 >> 20,5} MB  managed heap {GC.GetTotalMemory(false) >> 20,5} MB  live {GC.GetTotalMemory(true) >> 20,5} MB");
         }
 
         Show("start");
@@ -38,8 +38,9 @@ internal static class MemoryStages
         string folder = Directory.CreateTempSubdirectory("segkit-memory-").FullName;
         try
         {
+            clock.Restart();
             Overlay.WritePng(Path.Combine(folder, "overlay.png"), image, result.Labels);
-            Show("overlay written");
+            Show($"overlay written {clock.Elapsed.TotalSeconds:F2} s, {new FileInfo(Path.Combine(folder, "overlay.png")).Length >> 10} KB");
             LabelImageFile.Write(Path.Combine(folder, "masks.tif"), result.Labels);
             Show("masks written");
         }

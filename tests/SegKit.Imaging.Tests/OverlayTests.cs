@@ -89,6 +89,35 @@ public class OverlayTests
     }
 
     [Fact]
+    public void A_png_of_many_bands_and_chunks_decodes_to_the_render_and_matches_the_in_memory_encoding()
+    {
+        // Noise compresses poorly: 300 rows of 700 RGB pixels span several 64 KB IDAT chunks and five bands, the last partial.
+        using var dir = new TempFolder();
+        string path = dir.File("noisy.png");
+        var random = new Random(7);
+        var image = new Image(3, 300, 700);
+        for (int i = 0; i < image.Buffer.Length; i++)
+        {
+            image.Buffer[i] = random.NextSingle() * 1000;
+        }
+
+        var labels = new LabelImage(300, 700);
+        for (int y = 40; y < 250; y++)
+        {
+            for (int x = 100; x < 650; x++)
+            {
+                labels.Buffer[(y * 700) + x] = 1 + (x / 50);
+            }
+        }
+
+        Overlay.WritePng(path, image, labels);
+
+        Assert.True(new FileInfo(path).Length > 3 * 65536, $"{new FileInfo(path).Length} bytes");
+        Assert.Equal(Overlay.Render(image, labels).Buffer, ImageFile.Read(path).Buffer);
+        Assert.Equal(Overlay.EncodePng(image, labels), File.ReadAllBytes(path));
+    }
+
+    [Fact]
     public void Colour_channels_are_shown_in_rgb_and_two_channels_as_red_and_green()
     {
         // A red ramp over flat green and blue: flat channels normalise to 0.

@@ -58,18 +58,7 @@ public static class Normalization
     /// <summary>Normalises one plane in place (see <see cref="Normalize99"/>).</summary>
     public static void NormalizeInPlace(Span<float> plane, double lower = 1, double upper = 99, bool invert = false)
     {
-        ValidatePercentiles(lower, upper);
-        float[] finite = FiniteCopy(plane, out float min, out float max);
-        if (finite.Length == 0)
-        {
-            plane.Clear();
-            return;
-        }
-
-        float low = Percentile(finite, lower);
-        float high = Percentile(finite, upper);
-        float range = high - low;
-        if (!(range > FlatRange))
+        if (RangeOf(plane, lower, upper) is not { } range)
         {
             plane.Clear();
             return;
@@ -78,14 +67,28 @@ public static class Normalization
         for (int i = 0; i < plane.Length; i++)
         {
             float v = plane[i];
-            if (!float.IsFinite(v))
-            {
-                v = float.IsNaN(v) ? float.NaN : (v > 0 ? max : min);
-            }
-
-            float n = float.IsNaN(v) ? 0f : (v - low) / range;
+            float n = range.Apply(v);
             plane[i] = invert && !float.IsNaN(v) ? 1f - n : n;
         }
+    }
+
+    /// <summary>
+    /// The percentiles (of the finite pixels) that <see cref="NormalizeInPlace"/> maps <paramref name="plane"/> with;
+    /// null when the channel is flat (range at most <see cref="FlatRange"/>) or has no finite pixel: it becomes zeros.
+    /// </summary>
+    public static NormalizationRange? RangeOf(ReadOnlySpan<float> plane, double lower = 1, double upper = 99)
+    {
+        ValidatePercentiles(lower, upper);
+        float[] finite = FiniteCopy(plane, out float min, out float max);
+        if (finite.Length == 0)
+        {
+            return null;
+        }
+
+        float low = Percentile(finite, lower);
+        float high = Percentile(finite, upper);
+        float range = high - low;
+        return range > FlatRange ? new NormalizationRange(low, range, min, max) : null;
     }
 
     /// <summary>

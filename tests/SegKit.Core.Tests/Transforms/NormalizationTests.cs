@@ -119,4 +119,31 @@ public class NormalizationTests
         Assert.Equal(0.9f, dark.Plane(0)[0]);
         Assert.Equal(0.1f, dark.Plane(0)[50]);
     }
+
+    [Fact]
+    public void The_range_applied_pixel_by_pixel_is_the_in_place_normalisation_bit_for_bit()
+    {
+        var random = new Random(11);
+        var plane = new float[5000];
+        for (int i = 0; i < plane.Length; i++)
+        {
+            plane[i] = (random.NextSingle() * 4000) - 300;
+        }
+
+        plane[17] = float.NaN;
+        plane[99] = float.PositiveInfinity;
+        plane[1234] = float.NegativeInfinity;
+        float[] normalized = (float[])plane.Clone();
+        Normalization.NormalizeInPlace(normalized);
+
+        NormalizationRange range = Normalization.RangeOf(plane) ?? throw new Xunit.Sdk.XunitException("no range");
+        for (int i = 0; i < plane.Length; i++)
+        {
+            Assert.Equal(BitConverter.SingleToInt32Bits(normalized[i]), BitConverter.SingleToInt32Bits(range.Apply(plane[i])));
+        }
+
+        Assert.Equal(0f, range.Apply(float.NaN));
+        Assert.Null(Normalization.RangeOf(new float[] { 3, 3, 3, 3 }));
+        Assert.Null(Normalization.RangeOf(new float[] { float.NaN }));
+    }
 }
