@@ -44,7 +44,7 @@ public static class SegmentationOutputs
         Overlay.WritePng(PathOf(outDir, input, OverlaySuffix), image, labels);
         if (saveFlows && result.Flows is { } flows)
         {
-            NpyFile.Write(PathOf(outDir, input, FlowsSuffix), flows.Buffer, 2, flows.Height, flows.Width);
+            NpyFile.Write(PathOf(outDir, input, FlowsSuffix), flows.Data, 2, flows.Height, flows.Width);
         }
 
         if (saveFlows && result.Probability is { } probability)

@@ -28,9 +28,11 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
         }
         else
         {
-            // The selection is a new image: normalised in place rather than copied once more.
+            // The selection is a new image: normalised in place rather than copied once more. Without a nucleus
+            // channel the second plane is zeros, which normalise to zeros: left alone, its pages are never touched.
             input = image.SelectChannels(Options.Channels);
-            for (int c = 0; c < input.Channels; c++)
+            int selected = Options.Channels.Nucleus == ImageChannel.None ? 1 : input.Channels;
+            for (int c = 0; c < selected; c++)
             {
                 Normalization.NormalizeInPlace(input.Plane(c));
             }

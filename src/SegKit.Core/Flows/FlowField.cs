@@ -30,8 +30,8 @@ public sealed class FlowField
     }
 
     /// <summary>
-    /// A field over the first two planes of <paramref name="planes"/> (e.g. a network's [3, H, W] output), not copied,
-    /// for SegKit's own readers that index within 2 * height * width: <see cref="Buffer"/> is then longer than the field.
+    /// A field over the first two planes of <paramref name="planes"/> (e.g. a network's [3, H, W] output), not copied:
+    /// <see cref="Buffer"/> is then longer than the field (<see cref="Data"/> is exactly the field).
     /// </summary>
     internal static FlowField ViewOf(int height, int width, float[] planes)
     {
@@ -61,9 +61,12 @@ public sealed class FlowField
     public int PlaneSize => Height * Width;
 
     /// <summary>Both planes, dY first.</summary>
-    public Span<float> Data => _data;
+    public Span<float> Data => _data.AsSpan(0, 2 * PlaneSize);
 
-    /// <summary>The underlying array (not a copy).</summary>
+    /// <summary>
+    /// The underlying array (not a copy). The field is its first 2 * <see cref="PlaneSize"/> values; a field that is a
+    /// view of a network's output (the flows of a <c>CellposeOutput</c>) has the cell probability after them.
+    /// </summary>
     public float[] Buffer => _data;
 
     /// <summary>The row component, row-major.</summary>
@@ -91,7 +94,7 @@ public sealed class FlowField
     /// <summary>A copy with every component multiplied by <paramref name="factor"/> (5 turns unit flows into network-style output).</summary>
     public FlowField Scaled(float factor)
     {
-        var result = new float[_data.Length];
+        var result = new float[2 * PlaneSize];
         for (int i = 0; i < result.Length; i++)
         {
             result[i] = _data[i] * factor;
@@ -100,7 +103,8 @@ public sealed class FlowField
         return new FlowField(Height, Width, result);
     }
 
-    public FlowField Clone() => new(Height, Width, (float[])_data.Clone());
+    /// <summary>A copy of the field that owns its array (of exactly 2 * <see cref="PlaneSize"/> values).</summary>
+    public FlowField Clone() => new(Height, Width, Data.ToArray());
 
     private static int CheckedLength(int height, int width)
     {

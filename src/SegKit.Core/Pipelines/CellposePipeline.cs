@@ -69,13 +69,14 @@ public static class CellposePipeline
         int sh = output.Height;
         int sw = output.Width;
 
-        // The dynamics read the network output in place; the result's own flows and probability are copied only after
-        // them (and only at the image's scale when it was rescaled), so their 12 bytes per pixel never meet the
-        // dynamics' scratch planes.
-        LabelImage masks = MaskReconstruction.Run(FlowField.ViewOf(sh, sw, output.Buffer), output.Buffer, 2 * sh * sw, dynamics).Masks;
+        // The dynamics read the network output in place, and the result's flows are a view of it (read-only by
+        // contract: the prediction stays reusable). Only the probability is copied (it must be an array of its own),
+        // after the dynamics, so its 4 bytes per pixel never meet the dynamics' scratch planes.
+        FlowField flows = FlowField.ViewOf(sh, sw, output.Buffer);
+        LabelImage masks = MaskReconstruction.Run(flows, output.Buffer, 2 * sh * sw, dynamics).Masks;
         if (!prediction.Rescaled)
         {
-            return new CellposeOutput(masks, new FlowField(sh, sw, output.Buffer[..(2 * sh * sw)]), output.Plane(2).ToArray());
+            return new CellposeOutput(masks, flows, output.Plane(2).ToArray());
         }
 
         int h = prediction.Height;

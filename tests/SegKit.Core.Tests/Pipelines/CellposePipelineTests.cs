@@ -42,6 +42,13 @@ public class CellposePipelineTests
         Assert.True(ap.Scores[0].AveragePrecision >= 0.99, ap.Scores[0].ToString());
         Assert.True(ap.Scores[1].AveragePrecision >= 0.95, ap.Scores[1].ToString());
         Assert.Equal(input.Plane(2).ToArray(), output.CellProbability);
+
+        // The flows are a view of the network output (no copy); Data, Clone and Scaled see exactly the field.
+        int plane = input.PlaneSize;
+        Assert.Equal(2 * plane, output.Flows.Data.Length);
+        Assert.Equal(input.Buffer.AsSpan(0, 2 * plane).ToArray(), output.Flows.Data.ToArray());
+        Assert.Equal(2 * plane, output.Flows.Clone().Buffer.Length);
+        Assert.Equal(output.Flows.Data[7] * 2, output.Flows.Scaled(2).Data[7]);
     }
 
     [Fact]
