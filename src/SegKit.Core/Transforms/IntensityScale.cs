@@ -15,16 +15,14 @@ public sealed record IntensityScale(IReadOnlyList<float> Low, IReadOnlyList<floa
         ArgumentNullException.ThrowIfNull(image);
         var low = new float[image.Channels];
         var high = new float[image.Channels];
+        Span<float> bounds = stackalloc float[2];
         for (int c = 0; c < image.Channels; c++)
         {
-            float[] finite = Normalization.FiniteCopy(image.Plane(c), out _, out _);
-            if (finite.Length == 0)
+            if (OrderStatistics.TryPercentiles(image.Plane(c), [lower, upper], bounds, out _, out _))
             {
-                continue;
+                low[c] = bounds[0];
+                high[c] = bounds[1];
             }
-
-            low[c] = Normalization.Percentile(finite, lower);
-            high[c] = Normalization.Percentile(finite, upper);
         }
 
         return new IntensityScale(low, high, invert);

@@ -79,16 +79,14 @@ public static class Normalization
     public static NormalizationRange? RangeOf(ReadOnlySpan<float> plane, double lower = 1, double upper = 99)
     {
         ValidatePercentiles(lower, upper);
-        float[] finite = FiniteCopy(plane, out float min, out float max);
-        if (finite.Length == 0)
+        Span<float> bounds = stackalloc float[2];
+        if (!OrderStatistics.TryPercentiles(plane, [lower, upper], bounds, out float min, out float max))
         {
             return null;
         }
 
-        float low = Percentile(finite, lower);
-        float high = Percentile(finite, upper);
-        float range = high - low;
-        return range > FlatRange ? new NormalizationRange(low, range, min, max) : null;
+        float range = bounds[1] - bounds[0];
+        return range > FlatRange ? new NormalizationRange(bounds[0], range, min, max) : null;
     }
 
     /// <summary>
@@ -130,25 +128,6 @@ public static class Normalization
         float diff = b - a;
         float ft = (float)t;
         return ft >= 0.5f ? b - (diff * (1f - ft)) : a + (diff * ft);
-    }
-
-    internal static float[] FiniteCopy(ReadOnlySpan<float> plane, out float min, out float max)
-    {
-        var finite = new float[plane.Length];
-        int n = 0;
-        min = float.PositiveInfinity;
-        max = float.NegativeInfinity;
-        foreach (float v in plane)
-        {
-            if (float.IsFinite(v))
-            {
-                finite[n++] = v;
-                min = Math.Min(min, v);
-                max = Math.Max(max, v);
-            }
-        }
-
-        return n == finite.Length ? finite : finite[..n];
     }
 
     /// <summary>Hoare-style quickselect: afterwards values[k] is the k-th smallest, smaller ones left, larger right.</summary>
