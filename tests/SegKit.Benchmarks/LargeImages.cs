@@ -14,21 +14,23 @@ namespace SegKit.Benchmarks;
 /// </summary>
 internal static class LargeImages
 {
-    public static void Write(string path, int side)
+    /// <param name="gray">One channel (the mean of the sample's RGB, as most fluorescence images are) instead of RGB.</param>
+    public static void Write(string path, int side, bool gray = false)
     {
+        int channels = gray ? 1 : 3;
         string samples = Path.Combine(SegKit.Testing.RepositoryLayout.Root, "models", "samples", "images");
         Image[] tiles = Directory.GetFiles(samples, "*.png").Order().Select(f => ImageFile.Read(f)).ToArray();
         using Tiff tiff = Tiff.Open(path, "w8") ?? throw new IOException($"cannot create {path}");
         tiff.SetField(TiffTag.IMAGEWIDTH, side);
         tiff.SetField(TiffTag.IMAGELENGTH, side);
-        tiff.SetField(TiffTag.SAMPLESPERPIXEL, 3);
+        tiff.SetField(TiffTag.SAMPLESPERPIXEL, channels);
         tiff.SetField(TiffTag.BITSPERSAMPLE, 8);
-        tiff.SetField(TiffTag.PHOTOMETRIC, Photometric.RGB);
+        tiff.SetField(TiffTag.PHOTOMETRIC, gray ? Photometric.MINISBLACK : Photometric.RGB);
         tiff.SetField(TiffTag.PLANARCONFIG, PlanarConfig.CONTIG);
         tiff.SetField(TiffTag.COMPRESSION, Compression.ADOBE_DEFLATE);
         tiff.SetField(TiffTag.TILEWIDTH, 256);
         tiff.SetField(TiffTag.TILELENGTH, 256);
-        byte[] piece = new byte[256 * 256 * 3];
+        byte[] piece = new byte[256 * 256 * channels];
         int n = 0;
         for (int ty = 0; ty < side; ty += 256)
         {
@@ -41,9 +43,10 @@ internal static class LargeImages
                     for (int x = 0; x < 256; x++)
                     {
                         (int sy, int sx) = variant switch { 0 => (y, x), 1 => (y, 255 - x), 2 => (255 - y, x), _ => (x, y) };
-                        for (int c = 0; c < 3; c++)
+                        for (int c = 0; c < channels; c++)
                         {
-                            piece[(((y * 256) + x) * 3) + c] = (byte)tile.Plane(c)[(sy * 256) + sx];
+                            float v = gray ? (tile.Plane(0)[(sy * 256) + sx] + tile.Plane(1)[(sy * 256) + sx] + tile.Plane(2)[(sy * 256) + sx]) / 3 : tile.Plane(c)[(sy * 256) + sx];
+                            piece[(((y * 256) + x) * channels) + c] = (byte)Math.Round(v);
                         }
                     }
                 }
@@ -53,7 +56,7 @@ internal static class LargeImages
         }
 
         tiff.WriteDirectory();
-        Console.WriteLine($"{path}: {side} x {side}, {n} tiles from {tiles.Length} sample images");
+        Console.WriteLine($"{path}: {side} x {side}, {channels} channel(s), {n} tiles from {tiles.Length} sample images");
     }
 
     /// <summary>Prints both object counts and AP@0.5 of <paramref name="blocks"/> against <paramref name="whole"/>.</summary>

@@ -7,7 +7,7 @@ internal static class Program
     // dotnet run -c Release --project tests/SegKit.Benchmarks -- --filter '*Metrics*'
     // dotnet run -c Release --project tests/SegKit.Benchmarks -- write-cli-inputs DIR   (inputs of scripts/time-cli.sh)
     // dotnet run -c Release --project tests/SegKit.Benchmarks -- load-test CLIENTS SECONDS [segkit serve options]
-    // dotnet run -c Release --project tests/SegKit.Benchmarks -- write-large-image PATH SIDE | compare-masks WHOLE BLOCKS   (scripts/large-image.sh)
+    // dotnet run -c Release --project tests/SegKit.Benchmarks -- write-large-image PATH SIDE [gray] | compare-masks WHOLE BLOCKS   (scripts/large-image.sh)
     // dotnet run -c Release --project tests/SegKit.Benchmarks -- memory-stages MODEL IMAGE DIAMETER BATCH   (docs/performance.md)
     private static void Main(string[] args)
     {
@@ -17,9 +17,9 @@ internal static class Program
             return;
         }
 
-        if (args is ["write-large-image", string path, string side])
+        if (args is ["write-large-image", string path, string side, .. var rest] && rest is [] or ["gray"])
         {
-            LargeImages.Write(path, int.Parse(side, System.Globalization.CultureInfo.InvariantCulture));
+            LargeImages.Write(path, int.Parse(side, System.Globalization.CultureInfo.InvariantCulture), gray: rest is ["gray"]);
             return;
         }
 
