@@ -16,8 +16,8 @@ namespace SegKit.Core.Dynamics;
 /// The map from one position to the next depends on the position only, so a pixel whose position repeats one of
 /// the last 4 has entered a cycle; its final position is then read off the cycle instead of stepping on (exact;
 /// most pixels end oscillating around their sink, and on noisy DSB flows this cuts 200 steps to about 70).
-/// Pixels run in parallel blocks; within a block, eight at a time per AVX2 vector with gathers, four vectors
-/// interleaved to hide their latency (<see cref="GatherTrajectories"/>), or eight interleaved scalar lanes
+/// Pixels run in parallel blocks; within a block, eight at a time per AVX2 vector, four vectors
+/// interleaved to hide their latency (<see cref="VectorTrajectories"/>), or eight interleaved scalar lanes
 /// where AVX2 is missing.
 /// </remarks>
 public static class FlowDynamics
@@ -118,9 +118,9 @@ public static class FlowDynamics
             int start = t * PixelsPerTask;
             int end = Math.Min(startPixels.Length, start + PixelsPerTask);
             ReadOnlySpan<int> pixels = startPixels.AsSpan(start, end - start);
-            if (GatherTrajectories.IsSupported)
+            if (VectorTrajectories.IsSupported)
             {
-                GatherTrajectories.Track(field, height, width, pixels, niter, finalY.AsSpan(start, end - start), finalX.AsSpan(start, end - start));
+                VectorTrajectories.Track(field, height, width, pixels, niter, finalY.AsSpan(start, end - start), finalX.AsSpan(start, end - start));
             }
             else
             {

@@ -66,9 +66,9 @@ public class FlowDynamicsTests
         FlowDynamics.Track(field, steps.Height, steps.Width, pixels, 200, scalarY, scalarX);
         var vectorY = new float[pixels.Length];
         var vectorX = new float[pixels.Length];
-        if (GatherTrajectories.IsSupported)
+        if (VectorTrajectories.IsSupported)
         {
-            GatherTrajectories.Track(field, steps.Height, steps.Width, pixels, 200, vectorY, vectorX);
+            VectorTrajectories.Track(field, steps.Height, steps.Width, pixels, 200, vectorY, vectorX);
         }
         else
         {

@@ -7,10 +7,10 @@ namespace SegKit.Core.Dynamics;
 
 /// <summary>
 /// <see cref="FlowDynamics"/>'s trajectories eight at a time with AVX2: one pixel per vector lane, the four
-/// bilinear corners fetched with gathers. Same float32 arithmetic in the same order as the scalar path, so the
+/// bilinear corners fetched with two 16-byte loads per lane and transposed into lanes. Same float32 arithmetic in the same order as the scalar path, so the
 /// results are identical; a lane whose pixel has finished (step count reached, or a cycle found) takes the next.
 /// </summary>
-internal static unsafe class GatherTrajectories
+internal static unsafe class VectorTrajectories
 {
     private const int Lanes = 8;
 
@@ -19,7 +19,7 @@ internal static unsafe class GatherTrajectories
 
     public static bool IsSupported => Avx2.IsSupported;
 
-    /// <summary>Independent groups of 8 lanes advanced in turn, so the processor overlaps their gathers' latency.</summary>
+    /// <summary>Independent groups of 8 lanes advanced in turn, so the processor overlaps their loads' latency.</summary>
     private const int Groups = 4;
 
     /// <summary>The trajectories of <paramref name="pixels"/> over a field laid out by <see cref="FlowDynamics.Interleaved"/>.</summary>
@@ -30,6 +30,7 @@ internal static unsafe class GatherTrajectories
         float* px = stackalloc float[all];
         int* step = stackalloc int[all];
         int* who = stackalloc int[all];
+        int* offsets = stackalloc int[Lanes];
         float* hy = stackalloc float[History * all];
         float* hx = stackalloc float[History * all];
         uint* busy = stackalloc uint[Groups];
@@ -67,7 +68,7 @@ internal static unsafe class GatherTrajectories
                     }
 
                     int o = grp * Lanes;
-                    busy[grp] = Advance(f, shape, g, pixels, ref next, busy[grp], py + o, px + o, step + o, who + o, hy + (grp * History * Lanes), hx + (grp * History * Lanes), finalY, finalX);
+                    busy[grp] = Advance(f, offsets, shape, g, pixels, ref next, busy[grp], py + o, px + o, step + o, who + o, hy + (grp * History * Lanes), hx + (grp * History * Lanes), finalY, finalX);
                     groupsBusy -= busy[grp] == 0 ? 1 : 0;
                 }
             }
@@ -75,7 +76,7 @@ internal static unsafe class GatherTrajectories
     }
 
     /// <summary>One step of one group of lanes; returns the lanes still busy.</summary>
-    private static uint Advance(float* f, Shape shape, int g, ReadOnlySpan<int> pixels, ref int next, uint busy, float* py, float* px, int* step, int* who, float* hy, float* hx, Span<float> finalY, Span<float> finalX)
+    private static uint Advance(float* f, int* offsets, Shape shape, int g, ReadOnlySpan<int> pixels, ref int next, uint busy, float* py, float* px, int* step, int* who, float* hy, float* hx, Span<float> finalY, Span<float> finalX)
     {
         int niter = shape.Niter;
         Vector256<float> vy = Vector256.Load(py);
@@ -83,10 +84,12 @@ internal static unsafe class GatherTrajectories
         Vector256<int> vt = Vector256.Load(step);
 
         // Lanes done: step count reached, or the position equals one 1..4 steps back (a cycle; only history
-        // the lane's own pixel wrote counts, hence t >= k).
+        // the lane's own pixel wrote counts, hence t >= k). Cycles are looked for on every other step only: a cycle
+        // found one step later ends on the same position (read off the history), and the checks cost more than the
+        // step they may save (2048^2: 10-15% less time).
         uint finished = Vector256.Equals(vt, Vector256.Create(niter)).ExtractMostSignificantBits();
         uint periods = 0;
-        for (int k = 1; k <= History; k++)
+        for (int k = 1; k <= History && (g & 1) == 0; k++)
         {
             int slot = (g - k) & (History - 1);
             Vector256<int> same = Vector256.Equals(Vector256.Load(hy + (slot * Lanes)), vy).AsInt32()
@@ -152,17 +155,13 @@ internal static unsafe class GatherTrajectories
         Vector256<int> stride = Vector256.Create(shape.Stride2);
         Vector256<int> top = Avx2.MultiplyLow(yf, stride) + xf + xf;
 
-        // Each corner is a (dY, dX) pair of floats: gathered as 64-bit values, four lanes per gather. Lanes are
-        // fetched in the order (0, 1, 4, 5) and (2, 3, 6, 7) so that unzipping the two gathers with one shuffle
-        // per component leaves them in natural order.
-        Vector256<int> order = Avx2.PermuteVar8x32(top, Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7));
-        Vector128<int> first = order.GetLower();
-        Vector128<int> second = order.GetUpper();
-        Vector128<int> below = Vector128.Create(shape.Stride2);
-        Corner(f, first, second, out Vector256<float> y00, out Vector256<float> x00);
-        Corner(f + 2, first, second, out Vector256<float> y01, out Vector256<float> x01);
-        Corner(f, first + below, second + below, out Vector256<float> y10, out Vector256<float> x10);
-        Corner(f + 2, first + below, second + below, out Vector256<float> y11, out Vector256<float> x11);
+        // A lane's two top corners are four consecutive floats (dY, dX left; dY, dX right), and so are its two bottom
+        // ones one padded row further: two 16-byte loads per lane, lanes i and i + 4 paired in one 256-bit register,
+        // then a 4 x 4 transpose within each 128-bit half puts every component in natural lane order: a few percent
+        // faster than eight 4-element gathers per step.
+        top.Store(offsets);
+        Row(f, offsets, 0, out Vector256<float> y00, out Vector256<float> x00, out Vector256<float> y01, out Vector256<float> x01);
+        Row(f, offsets, shape.Stride2, out Vector256<float> y10, out Vector256<float> x10, out Vector256<float> y11, out Vector256<float> x11);
 
         // (value * row weight) * column weight, summed top-left, top-right, bottom-left, bottom-right:
         // Cellpose's order of operations.
@@ -174,13 +173,22 @@ internal static unsafe class GatherTrajectories
         return busy;
     }
 
+    /// <summary>The left and right corners of one row (offset <paramref name="down"/> from the top row) for all eight lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Corner(float* f, Vector128<int> first, Vector128<int> second, out Vector256<float> dy, out Vector256<float> dx)
+    private static void Row(float* f, int* offsets, int down, out Vector256<float> yLeft, out Vector256<float> xLeft, out Vector256<float> yRight, out Vector256<float> xRight)
     {
-        Vector256<float> a = Avx2.GatherVector256((double*)f, first, 4).AsSingle();
-        Vector256<float> b = Avx2.GatherVector256((double*)f, second, 4).AsSingle();
-        dy = Avx.Shuffle(a, b, 0b10_00_10_00);
-        dx = Avx.Shuffle(a, b, 0b11_01_11_01);
+        Vector256<float> t0 = Vector256.Create(Vector128.Load(f + offsets[0] + down), Vector128.Load(f + offsets[4] + down));
+        Vector256<float> t1 = Vector256.Create(Vector128.Load(f + offsets[1] + down), Vector128.Load(f + offsets[5] + down));
+        Vector256<float> t2 = Vector256.Create(Vector128.Load(f + offsets[2] + down), Vector128.Load(f + offsets[6] + down));
+        Vector256<float> t3 = Vector256.Create(Vector128.Load(f + offsets[3] + down), Vector128.Load(f + offsets[7] + down));
+        Vector256<float> left01 = Avx.UnpackLow(t0, t1);
+        Vector256<float> right01 = Avx.UnpackHigh(t0, t1);
+        Vector256<float> left23 = Avx.UnpackLow(t2, t3);
+        Vector256<float> right23 = Avx.UnpackHigh(t2, t3);
+        yLeft = Avx.Shuffle(left01, left23, 0b01_00_01_00);
+        xLeft = Avx.Shuffle(left01, left23, 0b11_10_11_10);
+        yRight = Avx.Shuffle(right01, right23, 0b01_00_01_00);
+        xRight = Avx.Shuffle(right01, right23, 0b11_10_11_10);
     }
 
     private static void Start(int lane, int i, ReadOnlySpan<int> pixels, int width, float* py, float* px, int* step, int* who)
