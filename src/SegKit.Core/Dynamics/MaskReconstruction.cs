@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using SegKit.Core.Flows;
 using SegKit.Core.Images;
 
@@ -117,35 +119,65 @@ public static class MaskReconstruction
 
         // Rows counted in parallel, then each row's pixels written at its offset: raster order, no locking.
         var rowCounts = new int[flows.Height + 1];
-        Parallel.For(0, flows.Height, y =>
-        {
-            int n = 0;
-            for (int i = y * width; i < (y + 1) * width; i++)
-            {
-                n += IsActive(f, cellProbability, offset, plane, i, threshold) ? 1 : 0;
-            }
-
-            rowCounts[y + 1] = n;
-        });
+        Parallel.For(0, flows.Height, y => rowCounts[y + 1] = ScanRow(f, cellProbability, offset, plane, y * width, width, threshold, default, write: false));
         for (int y = 0; y < flows.Height; y++)
         {
             rowCounts[y + 1] += rowCounts[y];
         }
 
         var pixels = new int[rowCounts[flows.Height]];
-        Parallel.For(0, flows.Height, y =>
+        Parallel.For(0, flows.Height, y => ScanRow(f, cellProbability, offset, plane, y * width, width, threshold, pixels.AsSpan(rowCounts[y]), write: true));
+        return pixels;
+    }
+
+    /// <summary>
+    /// Counts the active pixels of one row, and with <paramref name="write"/> writes their indices into
+    /// <paramref name="into"/>: eight pixels per comparison, a mask of bits per eight.
+    /// </summary>
+    private static int ScanRow(float[] f, float[] cellProbability, int offset, int plane, int start, int width, float threshold, Span<int> into, bool write)
+    {
+        int n = 0;
+        int x = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            int k = rowCounts[y];
-            for (int i = y * width; i < (y + 1) * width; i++)
+            ref float prob = ref cellProbability[offset + start];
+            ref float dy = ref f[start];
+            ref float dx = ref f[plane + start];
+            Vector256<float> limit = Vector256.Create(threshold);
+            Vector256<uint> exponent = Vector256.Create(0x7F80_0000u);
+            for (; x <= width - Vector256<float>.Count; x += Vector256<float>.Count)
             {
-                if (IsActive(f, cellProbability, offset, plane, i, threshold))
+                // Finite: the exponent bits are not all set (NaN and infinities have them all set).
+                Vector256<uint> finite = ~Vector256.Equals(Vector256.LoadUnsafe(ref dy, (nuint)x).AsUInt32() & exponent, exponent)
+                    & ~Vector256.Equals(Vector256.LoadUnsafe(ref dx, (nuint)x).AsUInt32() & exponent, exponent);
+                uint bits = (Vector256.GreaterThan(Vector256.LoadUnsafe(ref prob, (nuint)x), limit).AsUInt32() & finite).ExtractMostSignificantBits();
+                if (!write)
                 {
-                    pixels[k++] = i;
+                    n += BitOperations.PopCount(bits);
+                    continue;
+                }
+
+                for (; bits != 0; bits &= bits - 1)
+                {
+                    into[n++] = start + x + BitOperations.TrailingZeroCount(bits);
                 }
             }
-        });
+        }
 
-        return pixels;
+        for (; x < width; x++)
+        {
+            if (IsActive(f, cellProbability, offset, plane, start + x, threshold))
+            {
+                if (write)
+                {
+                    into[n] = start + x;
+                }
+
+                n++;
+            }
+        }
+
+        return n;
     }
 
     // NaN compares false, so a NaN probability is background.
