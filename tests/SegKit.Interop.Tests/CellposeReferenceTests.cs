@@ -118,7 +118,7 @@ public sealed class CellposeReferenceTests(ITestOutputHelper output)
                 ThresholdScores scores = InstanceMetrics.Evaluate(truth, labels, [0.5]).At(0.5);
 
                 // The whole front half (grey, normalize99, Cellpose's zero padding, tiles, taper blending) as Cellpose runs it.
-                double flows = MaxDifference(NpyFile.Read(Path.Combine(Fixture, name + ".flows.npy")).ToSingle(), result.Flows!.Buffer);
+                double flows = MaxDifference(NpyFile.Read(Path.Combine(Fixture, name + ".flows.npy")).ToSingle(), result.Flows!.Data.ToArray());
                 double probability = MaxDifference(NpyFile.Read(Path.Combine(Fixture, name + ".cellprob.npy")).ToSingle(), result.Probability!);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {labels.MaxLabel} objects (Cellpose {truth.MaxLabel}), AP@0.5 {scores.AveragePrecision:0.000} vs Cellpose's masks; flows max |diff| {flows:G3}, cell probability {probability:G3}; {seconds:0.00} s"));
                 Assert.True(flows < 1e-4 && probability < 1e-4, $"{name}: flows differ from Cellpose's by {flows}, cell probability by {probability}");
