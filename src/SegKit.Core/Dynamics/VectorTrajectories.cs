@@ -7,8 +7,9 @@ namespace SegKit.Core.Dynamics;
 
 /// <summary>
 /// <see cref="FlowDynamics"/>'s trajectories eight at a time with AVX2: one pixel per vector lane, the four
-/// bilinear corners fetched with two 16-byte loads per lane and transposed into lanes. Same float32 arithmetic in the same order as the scalar path, so the
-/// results are identical; a lane whose pixel has finished (step count reached, or a cycle found) takes the next.
+/// bilinear corners fetched with two 16-byte loads per lane and transposed into lanes. Same float32 arithmetic in the
+/// same order as the scalar path, so the results are identical; a lane whose pixel has finished (step count reached,
+/// or a cycle found) takes the next.
 /// </summary>
 internal static unsafe class VectorTrajectories
 {
