@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace SegKit.Core.Transforms;
 
 /// <summary>
@@ -30,7 +32,26 @@ internal static class OrderStatistics
             }
         }
 
-        var coarse = new int[Bins];
+        // The counts (256 KB each) are rented: a service normalising many small images would otherwise churn the
+        // large-object heap with them.
+        int[] coarse = Rent();
+        var fine = new List<int[]>();
+        try
+        {
+            return TryPercentiles(plane, percents, results, coarse, fine, out min, out max);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(coarse);
+            foreach (int[] counts in fine)
+            {
+                ArrayPool<int>.Shared.Return(counts);
+            }
+        }
+    }
+
+    private static bool TryPercentiles(ReadOnlySpan<float> plane, ReadOnlySpan<double> percents, Span<float> results, int[] coarse, List<int[]> fine, out float min, out float max)
+    {
         long n = 0;
         min = float.PositiveInfinity;
         max = float.NegativeInfinity;
@@ -88,10 +109,9 @@ internal static class OrderStatistics
             }
         }
 
-        var fine = new int[bins.Count][];
-        for (int j = 0; j < fine.Length; j++)
+        for (int j = 0; j < bins.Count; j++)
         {
-            fine[j] = new int[Bins];
+            fine.Add(Rent());
         }
 
         foreach (float v in plane)
@@ -142,6 +162,13 @@ internal static class OrderStatistics
         }
 
         return true;
+    }
+
+    private static int[] Rent()
+    {
+        int[] counts = ArrayPool<int>.Shared.Rent(Bins);
+        Array.Clear(counts, 0, Bins);
+        return counts;
     }
 
     /// <summary>An unsigned key in the values' order: the sign bit set for positives, all bits flipped for negatives.</summary>
