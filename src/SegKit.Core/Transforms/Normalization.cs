@@ -124,7 +124,12 @@ public static class Normalization
             }
         }
 
-        // numpy's _lerp: a + (b - a) t, computed from the nearer end for t >= 0.5 so the result stays monotone.
+        return Lerp(a, b, t);
+    }
+
+    /// <summary>numpy's _lerp: a + (b - a) t, computed from the nearer end for t >= 0.5 so the result stays monotone.</summary>
+    internal static float Lerp(float a, float b, double t)
+    {
         float diff = b - a;
         float ft = (float)t;
         return ft >= 0.5f ? b - (diff * (1f - ft)) : a + (diff * ft);

@@ -109,9 +109,13 @@ internal static class OrderStatistics
             }
         }
 
+        // The coarse counts are no longer needed: they become the map from a bin to its fine counts (1-based, 0 for
+        // none), one lookup per pixel in the second pass.
+        Array.Clear(coarse, 0, Bins);
         for (int j = 0; j < bins.Count; j++)
         {
             fine.Add(Rent());
+            coarse[bins[j]] = j + 1;
         }
 
         foreach (float v in plane)
@@ -119,10 +123,10 @@ internal static class OrderStatistics
             if (float.IsFinite(v))
             {
                 uint key = Key(v);
-                int j = bins.IndexOf((int)(key >> 16));
-                if (j >= 0)
+                int j = coarse[key >> 16];
+                if (j > 0)
                 {
-                    fine[j][key & 0xFFFF]++;
+                    fine[j - 1][key & 0xFFFF]++;
                 }
             }
         }
@@ -153,12 +157,8 @@ internal static class OrderStatistics
                 continue;
             }
 
-            // numpy's _lerp, as in Normalization.Percentile.
-            float b = values[(2 * i) + 1];
             double position = percents[i] / 100.0 * (n - 1);
-            float diff = b - a;
-            float ft = (float)(position - Math.Floor(position));
-            results[i] = ft >= 0.5f ? b - (diff * (1f - ft)) : a + (diff * ft);
+            results[i] = Normalization.Lerp(a, values[(2 * i) + 1], position - Math.Floor(position));
         }
 
         return true;
