@@ -6,14 +6,19 @@ cd "$(dirname "$0")/.."
 
 configuration="${CONFIGURATION:-Release}"
 
+# Read the linker cache once. Piping 'ldconfig -p' into a reader that stops early (grep -q, awk exit) kills
+# ldconfig with SIGPIPE once its output outgrows the pipe buffer, and under pipefail that failed the script
+# (exit 141) on machines with many libraries.
+ld_cache=$(ldconfig -p 2>/dev/null || true)
+
 need=()
 # OpenCvSharp's native library links against GTK 3 (for highgui), even though SegKit never opens a window.
-if ! ldconfig -p 2>/dev/null | grep -q 'libgtk-3\.so\.0'; then
+if ! grep -q 'libgtk-3\.so\.0' <<<"$ld_cache"; then
   need+=(gtk)
 fi
 # TorchSharp's native library wants libstdc++'s GLIBCXX_3.4.32; where it is missing (Debian 12) the build
 # compiles a small fix with gcc (see Directory.Build.targets).
-libstdcxx=$(ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')
+libstdcxx=$(awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}' <<<"$ld_cache")
 if { [ -z "$libstdcxx" ] || ! grep -q GLIBCXX_3.4.32 "$libstdcxx"; } && ! command -v gcc >/dev/null 2>&1; then
   need+=(gcc)
 fi
@@ -25,7 +30,7 @@ fi
 
 # Optional: tcmalloc makes TorchSharp training steps ~1.5x faster (segkit train preloads it when present).
 optional=()
-if ! ldconfig -p 2>/dev/null | grep -q 'libtcmalloc_minimal\.so\.4'; then
+if ! grep -q 'libtcmalloc_minimal\.so\.4' <<<"$ld_cache"; then
   optional+=(libtcmalloc-minimal4)
 fi
 if [ ${#need[@]} -eq 0 ] && [ ${#optional[@]} -gt 0 ] && [ "$(id -u)" -eq 0 ]; then
