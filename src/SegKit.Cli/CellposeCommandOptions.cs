@@ -7,7 +7,7 @@ namespace SegKit.Cli;
 
 /// <summary>
 /// The Cellpose options that segment, eval and masks share (--diameter, --no-estimate, --channels, --tile-size,
-/// --flow-threshold, --cellprob-threshold, --min-size), defined once with one mapping from bad values to usage errors, so the commands
+/// --augment, --flow-threshold, --cellprob-threshold, --min-size), defined once with one mapping from bad values to usage errors, so the commands
 /// cannot drift apart in what they accept.
 /// </summary>
 internal sealed class CellposeCommandOptions
@@ -24,6 +24,7 @@ internal sealed class CellposeCommandOptions
             NoEstimate = new Option<bool>("--no-estimate") { Description = "Cellpose without --diameter: run at the model's own diameter instead of estimating each image's." };
             Channels = new Option<string?>("--channels") { Description = "Channels to feed the model, Cellpose style: cytoplasm,nucleus (0 gray/none, 1 red, 2 green, 3 blue); default: the model card's." };
             TileSize = new Option<int?>("--tile-size") { Description = "Side of the tiles the network runs on, a multiple of 16 (default: the model card's, the size it was trained at); larger tiles overlap less." };
+            Augment = new Option<bool>("--augment") { Description = "Models: average each tile with its flipped versions (4 network passes; slower, a little more accurate)." };
         }
     }
 
@@ -41,7 +42,9 @@ internal sealed class CellposeCommandOptions
 
     public Option<int?>? TileSize { get; }
 
-    /// <summary>All seven, for commands that run a model (segment, eval).</summary>
+    public Option<bool>? Augment { get; }
+
+    /// <summary>All eight, for commands that run a model (segment, eval).</summary>
     public static CellposeCommandOptions ForModels(Command command) => AddedTo(command, new CellposeCommandOptions(modelScale: true));
 
     /// <summary>The post-processing three, for commands that start from saved network outputs (masks).</summary>
@@ -74,7 +77,7 @@ internal sealed class CellposeCommandOptions
 
     /// <summary>The segmentation settings given (segment, eval), refused with a usage error when out of range.</summary>
     /// <param name="estimate">Also estimate when --no-estimate is given (segment's --estimate-diameter, kept for scripts).</param>
-    public SegmentOptions Segmentation(ParseResult result, bool augment = false, bool estimate = false)
+    public SegmentOptions Segmentation(ParseResult result, bool estimate = false)
     {
         double? diameter = result.GetValue(Diameter!);
         if (diameter is double d && !(d > 0 && double.IsFinite(d)))
@@ -94,7 +97,7 @@ internal sealed class CellposeCommandOptions
             TileSize = tileSize,
             EstimateDiameter = !result.GetValue(NoEstimate!) || estimate,
             Channels = ChannelSelectionOf(result),
-            FlipAugmentation = augment,
+            FlipAugmentation = result.GetValue(Augment!),
             Dynamics = Dynamics(result),
         };
     }
@@ -126,7 +129,7 @@ internal sealed class CellposeCommandOptions
 
     private static CellposeCommandOptions AddedTo(Command command, CellposeCommandOptions options)
     {
-        foreach (Option option in new Option?[] { options.Diameter, options.NoEstimate, options.Channels, options.TileSize, options.FlowThreshold, options.CellprobThreshold, options.MinSize }.OfType<Option>())
+        foreach (Option option in new Option?[] { options.Diameter, options.NoEstimate, options.Channels, options.TileSize, options.Augment, options.FlowThreshold, options.CellprobThreshold, options.MinSize }.OfType<Option>())
         {
             command.Options.Add(option);
         }

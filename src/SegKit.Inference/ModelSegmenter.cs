@@ -86,6 +86,7 @@ public sealed class ModelSegmenter
             TileSize = tileSize,
             Halo = card.Halo,
             BatchSize = options.BatchSize ?? SegmentOptions.UNetBatchSize,
+            FlipAugmentation = options.FlipAugmentation,
             MinSize = options.Dynamics.MinSize,
             LowPercentile = card.LowPercentile,
             HighPercentile = card.HighPercentile,

@@ -35,6 +35,11 @@ public sealed class UNetSegmenter
             throw new ArgumentException($"a halo of {Options.Halo} leaves no output in a {Options.TileSize}-pixel tile", nameof(options));
         }
 
+        if (Options.Halo > 0 && Options.FlipAugmentation)
+        {
+            throw new ArgumentException("flip augmentation is available for same-padding U-Nets only (this one has a halo)", nameof(options));
+        }
+
         if (Options.Halo > 0 && OverlapTiles.Problem() is string problem)
         {
             throw new ArgumentException(problem, nameof(options));
@@ -63,7 +68,7 @@ public sealed class UNetSegmenter
             : Normalization.Normalize99(raw, Options.LowPercentile, Options.HighPercentile);
         return Options.Halo > 0
             ? OverlapTilePrediction.Run(gray, _network, OverlapTiles)
-            : TiledPrediction.Run(gray, _network, new TilingOptions { TileSize = Options.TileSize, BatchSize = Options.BatchSize, Flows = null });
+            : TiledPrediction.Run(gray, _network, new TilingOptions { TileSize = Options.TileSize, BatchSize = Options.BatchSize, Flows = null, FlipAugmentation = Options.FlipAugmentation });
     }
 
     /// <summary>Class probabilities [classes, H, W] (softmax; for one class, the sigmoid of the foreground logit).</summary>

@@ -41,6 +41,12 @@ public sealed record UNetSegmenterOptions
 
     public int BatchSize { get; init; } = 4;
 
+    /// <summary>
+    /// Average each tile's logits with those of its flipped versions (4 network passes). Same padding only: the overlap-tile
+    /// scheme of a valid-padding U-Net has no flipped pass, so it refuses the option rather than ignore it.
+    /// </summary>
+    public bool FlipAugmentation { get; init; }
+
     /// <summary>Percentile mapped to 0 by the input normalisation (the model card's; 1 as in Cellpose).</summary>
     public double LowPercentile { get; init; } = 1;
 

@@ -55,6 +55,28 @@ public class UNetSegmenterTests
         }
     }
 
+    /// <summary>Not flip-equivariant: class 1's logit is the pixel's column inside its tile, class 0's its negation.</summary>
+    private sealed class ColumnInTile : ITileNetwork
+    {
+        public int OutputChannels => 2;
+
+        public int Tiles { get; private set; }
+
+        public void Run(ReadOnlySpan<float> input, int count, int inputChannels, int tileSize, Span<float> output)
+        {
+            Tiles += count;
+            int plane = tileSize * tileSize;
+            for (int b = 0; b < count; b++)
+            {
+                for (int i = 0; i < plane; i++)
+                {
+                    output[(((b * 2) + 1) * plane) + i] = i % tileSize;
+                    output[(b * 2 * plane) + i] = -(i % tileSize);
+                }
+            }
+        }
+    }
+
     private static Image Noise(int height, int width, int seed)
     {
         var random = new Random(seed);
@@ -150,5 +172,40 @@ public class UNetSegmenterTests
     {
         Assert.Throws<ArgumentException>(() => new UNetSegmenter(new IntensityClassifier(2), new UNetSegmenterOptions { Classes = 3 }));
         Assert.Throws<ArgumentException>(() => new UNetSegmenter(new IntensityClassifier(2), new UNetSegmenterOptions { Instances = InstanceMode.BoundaryWatershed }));
+    }
+
+    [Fact]
+    public void Flip_augmentation_averages_four_passes_mapped_back_to_the_image()
+    {
+        Image image = Noise(40, 40, 3);
+        var plainNetwork = new ColumnInTile();
+        Image plain = new UNetSegmenter(plainNetwork, new UNetSegmenterOptions { TileSize = 48 }).Logits(image);
+        var flippedNetwork = new ColumnInTile();
+        Image augmented = new UNetSegmenter(flippedNetwork, new UNetSegmenterOptions { TileSize = 48, FlipAugmentation = true }).Logits(image);
+
+        Assert.Equal(4 * plainNetwork.Tiles, flippedNetwork.Tiles);
+        // One 48-pixel tile holds the 40-pixel image 4 pixels in: unflipped, column x reads x + 4; a horizontal flip reads
+        // 47 - (x + 4). Two of the four passes flip horizontally, so the average is (x + 4 + 43 - x) / 2 = 23.5 everywhere.
+        for (int x = 0; x < 40; x++)
+        {
+            Assert.Equal(x + 4, plain[1, 17, x], 4);
+            Assert.Equal(23.5f, augmented[1, 17, x], 4);
+            Assert.Equal(-23.5f, augmented[0, 17, x], 4);
+        }
+
+        // A per-pixel network is flip-equivariant: augmentation leaves its logits as they were.
+        Image once = new UNetSegmenter(new IntensityClassifier(3), new UNetSegmenterOptions { Classes = 3, TileSize = 32 }).Logits(image);
+        Image averaged = new UNetSegmenter(new IntensityClassifier(3), new UNetSegmenterOptions { Classes = 3, TileSize = 32, FlipAugmentation = true }).Logits(image);
+        for (int i = 0; i < once.Buffer.Length; i++)
+        {
+            Assert.Equal(once.Buffer[i], averaged.Buffer[i], 3);
+        }
+    }
+
+    [Fact]
+    public void Flip_augmentation_is_refused_for_a_valid_padding_UNet()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new UNetSegmenter(new TileCentre(20), new UNetSegmenterOptions { TileSize = 92, Halo = 20, FlipAugmentation = true }));
+        Assert.Contains("same-padding", e.Message);
     }
 }

@@ -45,7 +45,6 @@ internal static class SegmentCommand
         var estimate = new Option<bool>("--estimate-diameter") { Description = "Estimate each image's object diameter (the default for Cellpose models: the card's size model, else a first pass; kept for scripts)." };
         var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu", Description = "cpu, or cuda: the network on ONNX Runtime's CUDA provider, which needs the GPU build (-p:SegKitGpu=true), an NVIDIA driver and CUDA's libraries; without them the CPU, with one warning." };
         device.AcceptOnlyFromAmong("cpu", "cuda");
-        var augment = new Option<bool>("--augment") { Description = "Average each tile with its flipped versions (models only; slower, a little more accurate)." };
         var saveFlows = new Option<bool>("--save-flows") { Description = "Cellpose models: also write <name>_flows.npy ([2, H, W] dY, dX) and <name>_cellprob.npy ([H, W] probability logits)." };
         var saveRois = new Option<bool>("--save-rois") { Description = "Also write <name>_rois.zip: one polygon ROI per object (its outer boundary) in ImageJ's format, for Fiji's ROI Manager." };
         var saveOutlines = new Option<bool>("--save-outlines") { Description = "Also write <name>_cp_outlines.txt: Cellpose's outline text (one line x1,y1,x2,y2,... per object)." };
@@ -55,12 +54,12 @@ internal static class SegmentCommand
 
         var command = new Command("segment", "Segment nuclei or cells in images; writes <name>_masks.tif, <name>_overlay.png and <name>_objects.csv per image.")
         {
-            inputs, output, method, overwrite, sigma, model, kind, modelDiameter, estimate, device, augment, saveFlows, saveRois, saveOutlines, maxMegapixels, blocks, blockSize,
+            inputs, output, method, overwrite, sigma, model, kind, modelDiameter, estimate, device, saveFlows, saveRois, saveOutlines, maxMegapixels, blocks, blockSize,
         };
         var cellpose = CellposeCommandOptions.ForModels(command);
         command.SetAction(result =>
         {
-            SegmentOptions options = cellpose.Segmentation(result, result.GetValue(augment), result.GetValue(estimate));
+            SegmentOptions options = cellpose.Segmentation(result, result.GetValue(estimate));
             if (result.GetValue(sigma) is < 0 or > 50)
             {
                 throw new CliUsageException("--sigma must be within 0..50");
