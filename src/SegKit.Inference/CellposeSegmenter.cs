@@ -72,6 +72,9 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
         }
 
         CellposeOutput output = CellposePipeline.Masks(prediction, dynamics ?? Options.Dynamics);
-        return new SegmentationResult(output.Masks, output.Flows, output.CellProbability, ObjectMeasurement.Measure(output.Masks, image));
+        return new SegmentationResult(output.Masks, output.Flows, output.CellProbability, ObjectMeasurement.Measure(output.Masks, image))
+        {
+            Diameter = prediction.Diameter ?? Options.ModelDiameter,
+        };
     }
 }

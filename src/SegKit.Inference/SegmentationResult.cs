@@ -12,4 +12,10 @@ public sealed record SegmentationResult(LabelImage Labels, FlowField? Flows, flo
 {
     /// <summary>U-Net: the most probable class per pixel (row-major), from the same network pass as the labels; null otherwise.</summary>
     public int[]? ClassMap { get; init; }
+
+    /// <summary>
+    /// Cellpose: the object diameter, in the image's pixels, the network was run for (given, estimated, or the model's
+    /// own when the image was not rescaled); null otherwise.
+    /// </summary>
+    public double? Diameter { get; init; }
 }

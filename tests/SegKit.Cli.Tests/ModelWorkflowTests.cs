@@ -79,7 +79,7 @@ public class ModelWorkflowTests
         Assert.Equal(new[] { 2, 64, 64 }, flows.Shape);
         Assert.Equal(new[] { 64, 64 }, probability.Shape);
         Assert.Contains(flows.ToSingle(), v => Math.Abs(v) > 0.1f);
-        Assert.Matches(@"img0\.png: \d+ objects in \d+\.\d\d s", run.Out);
+        Assert.Matches(@"img0\.png: \d+ objects in \d+\.\d\d s, at diameter 13\.0 px", run.Out);
         Assert.Matches(@"1 image\(s\), \d+ objects in \d+\.\d\d s", run.Out);
     }
 

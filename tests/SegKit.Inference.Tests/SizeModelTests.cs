@@ -96,6 +96,17 @@ public class SizeModelTests
         Assert.Equal(At(14), Estimated(14));
         Assert.Equal(At(null), Estimated(modelDiameter * 1.05)); // within the 10% tolerance: no resampling
         Assert.NotEqual(At(null), At(14));
+
+        // The result says which diameter the network ran for: the estimate, else the model's own.
+        double? Ran(double estimate)
+        {
+            var options = model.CreateSegmenter().CellposeOptions! with { DiameterEstimator = new FixedEstimate(estimate) };
+            return new CellposeSegmenter(new OnnxTileNetwork(model.Session, 3), options).Segment(raw).Diameter;
+        }
+
+        Assert.Equal(14, Ran(14));
+        Assert.Equal(modelDiameter, Ran(modelDiameter * 1.05));
+        Assert.Equal(21.5, model.CreateSegmenter(new SegmentOptions { Diameter = 21.5 }).Segment(raw).Diameter);
     }
 
     [Fact]

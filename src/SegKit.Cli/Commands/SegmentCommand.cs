@@ -174,7 +174,7 @@ internal static class SegmentCommand
                     }
                 });
                 Interlocked.Add(ref objects, labels.MaxLabel);
-                summary.Add((Path.GetFileName(file), string.Create(CultureInfo.InvariantCulture, $"{labels.MaxLabel} objects in {clock.Elapsed.TotalSeconds:0.00} s")));
+                summary.Add((Path.GetFileName(file), string.Create(CultureInfo.InvariantCulture, $"{labels.MaxLabel} objects in {clock.Elapsed.TotalSeconds:0.00} s{AtDiameter(result.Diameter)}")));
             }
             catch (SegKitException e)
             {
@@ -201,6 +201,10 @@ internal static class SegmentCommand
 
         return failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
+
+    /// <summary>", at diameter 18.4 px" for a Cellpose result (what the size model estimated, or what was given), else nothing.</summary>
+    private static string AtDiameter(double? diameter) =>
+        diameter is double d ? string.Create(CultureInfo.InvariantCulture, $", at diameter {d:0.0} px") : string.Empty;
 
     private static string OutputPath(string outDir, string input, string suffix) => SegmentationOutputs.PathOf(outDir, input, suffix);
 }
