@@ -78,41 +78,10 @@ internal static class EvalCommand
     /// <param name="predict">Gives the predicted labels for a file of the --pred folder: read them, or segment the image.</param>
     private static int Execute(CliConsole console, string predDir, string truthDir, double[] thresholds, string outDir, string? jsonPath, bool truthComponents, Func<string, LabelImage> predict)
     {
-        foreach (string dir in new[] { predDir, truthDir })
-        {
-            if (!Directory.Exists(dir))
-            {
-                throw new CliUsageException($"{dir}: no such folder");
-            }
-        }
-
-        var pairs = Pair(console, PredictionFiles(ImageFile.ListImages(predDir)), ImageFile.ListImages(truthDir));
-        if (pairs.Count == 0)
-        {
-            throw new InvalidImageException($"no prediction pairs with a ground-truth file of the same name (in {truthDir})", predDir);
-        }
-
+        // Checked before any image is segmented: a missing or unwritable folder fails at once.
+        CheckFolders(predDir, truthDir);
         OutputFolder.Prepare(outDir);
-        var evaluations = new List<(string Name, string Truth, string Pred, InstanceEvaluation Result, SemanticEvaluation Pixels)>();
-        BatchProgress.Run(console, "evaluating", pairs.Select(p => p.Pred).ToList(), predFile =>
-        {
-            var (name, truthFile, _) = pairs.First(p => p.Pred == predFile);
-            LabelImage truthLabels = LabelImageFile.Read(truthFile);
-            if (truthComponents)
-            {
-                truthLabels = ForegroundComponents(truthLabels);
-            }
-
-            LabelImage predLabels = predict(predFile);
-            if (truthLabels.Height != predLabels.Height || truthLabels.Width != predLabels.Width)
-            {
-                throw new ShapeMismatchException(
-                    $"prediction is {predLabels.Height}x{predLabels.Width} but its ground truth {truthFile} is {truthLabels.Height}x{truthLabels.Width}", predFile);
-            }
-
-            evaluations.Add((name, truthFile, predFile, InstanceMetrics.Evaluate(truthLabels, predLabels, thresholds), SemanticMetrics.EvaluateForeground(truthLabels, predLabels)));
-        });
-
+        var evaluations = Score(console, predDir, truthDir, thresholds, truthComponents, predict);
         var entries = evaluations.Select(e => ReportEntry.From(e.Name, e.Truth, e.Pred, e.Result, e.Pixels)).ToList();
         var total = ReportEntry.From(DatasetEvaluation.Combine(evaluations.Select(e => e.Result)), SemanticEvaluation.Combine(evaluations.Select(e => e.Pixels)));
         var report = new EvaluationReport(EvaluationReport.CurrentSchema, thresholds, entries, total);
@@ -133,6 +102,54 @@ internal static class EvalCommand
 
         console.Out.WriteLine($"wrote {Path.Combine(outDir, CsvName)} and {Path.Combine(outDir, PlotName)}{(jsonPath is null ? string.Empty : $" and {jsonPath}")}");
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Pairs the files of <paramref name="predDir"/> with the ground truth of the same name and scores each pair; with
+    /// --model, <paramref name="predict"/> segments the image file instead of reading a prediction. What eval reports,
+    /// and what export's float16 gate compares.
+    /// </summary>
+    internal static List<ImageScore> Score(CliConsole console, string predDir, string truthDir, double[] thresholds, bool truthComponents, Func<string, LabelImage> predict)
+    {
+        CheckFolders(predDir, truthDir);
+        var pairs = Pair(console, PredictionFiles(ImageFile.ListImages(predDir)), ImageFile.ListImages(truthDir));
+        if (pairs.Count == 0)
+        {
+            throw new InvalidImageException($"no prediction pairs with a ground-truth file of the same name (in {truthDir})", predDir);
+        }
+
+        var evaluations = new List<ImageScore>();
+        BatchProgress.Run(console, "evaluating", pairs.Select(p => p.Pred).ToList(), predFile =>
+        {
+            var (name, truthFile, _) = pairs.First(p => p.Pred == predFile);
+            LabelImage truthLabels = LabelImageFile.Read(truthFile);
+            if (truthComponents)
+            {
+                truthLabels = ForegroundComponents(truthLabels);
+            }
+
+            LabelImage predLabels = predict(predFile);
+            if (truthLabels.Height != predLabels.Height || truthLabels.Width != predLabels.Width)
+            {
+                throw new ShapeMismatchException(
+                    $"prediction is {predLabels.Height}x{predLabels.Width} but its ground truth {truthFile} is {truthLabels.Height}x{truthLabels.Width}", predFile);
+            }
+
+            evaluations.Add(new ImageScore(name, truthFile, predFile, InstanceMetrics.Evaluate(truthLabels, predLabels, thresholds), SemanticMetrics.EvaluateForeground(truthLabels, predLabels)));
+        });
+
+        return evaluations;
+    }
+
+    private static void CheckFolders(params string[] folders)
+    {
+        foreach (string dir in folders)
+        {
+            if (!Directory.Exists(dir))
+            {
+                throw new CliUsageException($"{dir}: no such folder");
+            }
+        }
     }
 
     private static List<(string Name, string Truth, string Pred)> Pair(CliConsole console, IReadOnlyList<string> predFiles, IReadOnlyList<string> truthFiles)
