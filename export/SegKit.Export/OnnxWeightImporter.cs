@@ -55,7 +55,12 @@ public static class OnnxWeightImporter
     /// statistic must have an initializer of its shape, and every initializer that is not a graph constant must be
     /// one of the network's; batch-norm step counters are left as they are.
     /// </summary>
-    public static void LoadInto(nn.Module network, OnnxModel model, string source)
+    /// <param name="narrow">
+    /// Also accept a wider model of the same layout (depth, blocks): each weight's leading block is taken, the first k
+    /// channels of every level, which keeps the residual and skip additions consistent. A warm start for a narrower
+    /// network that fine-tuning then recovers, not an equivalent of the wider one.
+    /// </param>
+    public static void LoadInto(nn.Module network, OnnxModel model, string source, bool narrow = false)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(model);
@@ -75,7 +80,7 @@ public static class OnnxWeightImporter
         }
 
         // Check everything before touching the network, so a misfit leaves it as it was.
-        var values = new List<(Tensor Target, float[] Data)>(state.Count);
+        var values = new List<(Tensor Target, OnnxTensor Tensor)>(state.Count);
         foreach (var (name, target) in state)
         {
             if (!initializers.TryGetValue(name, out OnnxTensor? tensor))
@@ -83,19 +88,28 @@ public static class OnnxWeightImporter
                 throw new ModelImportException($"has no weight '{name}' {Shape(target.shape)}, which the {network.GetName()} needs", source);
             }
 
-            if (tensor.ElementType != OnnxElementType.Float || !tensor.Dims.SequenceEqual(target.shape))
+            bool fits = tensor.Dims.SequenceEqual(target.shape)
+                || (narrow && tensor.Dims.Count == target.shape.Length && tensor.Dims.Zip(target.shape, (have, need) => have >= need).All(b => b));
+            if (tensor.ElementType != OnnxElementType.Float || !fits)
             {
-                throw new ModelImportException($"weight '{name}' is {tensor.ElementType} {Shape(tensor.Dims)}, the {network.GetName()} needs Float {Shape(target.shape)}", source);
+                string need = narrow ? $"Float {Shape(target.shape)} or wider in each dimension" : $"Float {Shape(target.shape)}";
+                throw new ModelImportException($"weight '{name}' is {tensor.ElementType} {Shape(tensor.Dims)}, the {network.GetName()} needs {need}", source);
             }
 
-            values.Add((target, tensor.ToFloats()));
+            values.Add((target, tensor));
         }
 
         using var noGrad = torch.no_grad();
-        foreach (var (target, data) in values)
+        foreach (var (target, tensor) in values)
         {
-            using Tensor source32 = torch.tensor(data, target.shape, dtype: ScalarType.Float32);
-            target.copy_(source32);
+            using var scope = torch.NewDisposeScope();
+            Tensor block = torch.tensor(tensor.ToFloats(), [.. tensor.Dims], dtype: ScalarType.Float32);
+            for (int d = 0; d < target.shape.Length; d++)
+            {
+                block = block.narrow(d, 0, target.shape[d]);
+            }
+
+            target.copy_(block);
         }
     }
 

@@ -121,6 +121,46 @@ public class OnnxWeightImporterTests
     }
 
     [Fact]
+    public void A_wider_cellpose_network_narrows_into_its_first_channels_only_when_asked()
+    {
+        using var wide = TrainedLookingCellpose(); // widths 8-16-32
+        OnnxModel model = CellposeNetExporter.Export(wide);
+        torch.manual_seed(9);
+        using var narrow = new CellposeNet(new CellposeNetOptions { Widths = [4, 8, 16] });
+
+        var refused = Assert.Throws<ModelImportException>(() => OnnxWeightImporter.LoadInto(narrow, model, "wide.onnx"));
+        Assert.Contains("the CellposeNet needs Float [", refused.Message);
+        OnnxWeightImporter.LoadInto(narrow, model, "wide.onnx", narrow: true);
+
+        var wideState = wide.state_dict();
+        int compared = 0;
+        foreach (var (name, value) in narrow.state_dict().Where(e => !e.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal)))
+        {
+            torch.Tensor block = wideState[name];
+            for (int d = 0; d < value.shape.Length; d++)
+            {
+                block = block.narrow(d, 0, value.shape[d]);
+            }
+
+            Assert.Equal(block.contiguous().data<float>().ToArray(), value.data<float>().ToArray());
+            compared++;
+        }
+
+        Assert.True(compared > 40, $"{compared} tensors");
+        // The narrowed network runs and gives finite outputs of its own shape.
+        narrow.eval();
+        using var scope = torch.NewDisposeScope();
+        var output = narrow.forward(torch.randn(1, 2, 32, 32)).Output;
+        Assert.Equal(new long[] { 1, 3, 32, 32 }, output.shape);
+        Assert.All(output.data<float>().ToArray(), v => Assert.True(float.IsFinite(v)));
+
+        // A narrower model cannot widen a network.
+        using var wider = new CellposeNet(new CellposeNetOptions { Widths = [16, 32, 64] });
+        var widen = Assert.Throws<ModelImportException>(() => OnnxWeightImporter.LoadInto(wider, model, "wide.onnx", narrow: true));
+        Assert.Contains("or wider in each dimension", widen.Message);
+    }
+
+    [Fact]
     public void A_unet_without_its_architecture_or_with_a_damaged_one_is_refused()
     {
         using var net = UNetExporterTests.TrainedLooking(UNetOptions.Modern with { Depth = 2, BaseWidth = 4 });

@@ -51,10 +51,11 @@ internal static class TrainCommand
         var precision = new Option<string>("--precision") { DefaultValueFactory = _ => "auto", Description = "fp32, bf16 (bfloat16 forward and backward, fp32 weights and optimiser) or auto (bf16 where the CPU has native bf16: AVX512_BF16 or AMX)." };
         precision.AcceptOnlyFromAmong("auto", "fp32", "bf16");
         var init = new Option<string?>("--init") { Description = "Start from the weights of a SegKit ONNX model of the same architecture (fine-tuning a shipped model)." };
+        var initNarrow = new Option<bool>("--init-narrow") { Description = "With --init: the model may be wider than --widths (same depth); the first channels of each level are taken, as a warm start for a narrower network." };
         var resume = new Option<bool>("--resume") { Description = "Continue from last.ckpt in the output folder." };
         var command = new Command("train", "Train a Cellpose-style network or a U-Net with TorchSharp.")
         {
-            kind, train, exclude, samplesPerEpoch, flowCache, val, output, epochs, batch, patch, lr, optimizer, widths, diameter, validateEvery, seed, channels, autoInvert, borderWeight, noClassBalance, elastic, precision, init, resume,
+            kind, train, exclude, samplesPerEpoch, flowCache, val, output, epochs, batch, patch, lr, optimizer, widths, diameter, validateEvery, seed, channels, autoInvert, borderWeight, noClassBalance, elastic, precision, init, initNarrow, resume,
         };
         command.SetAction((result, token) =>
         {
@@ -116,12 +117,17 @@ internal static class TrainCommand
                 Exclude = result.GetValue(exclude) is string list ? ReadNameList(list) : null,
                 FlowCache = cacheOption is null ? FlowCache.DefaultFolder : cacheOption == "none" ? null : cacheOption,
             };
-            return Task.FromResult(Execute(console, options, load, folders, result.GetValue(val), result.GetValue(output)!, result.GetValue(resume), token, result.GetValue(init)));
+            if (result.GetValue(initNarrow) && result.GetValue(init) is null)
+            {
+                throw new CliUsageException("--init-narrow goes with --init (the wider model to start from)");
+            }
+
+            return Task.FromResult(Execute(console, options, load, folders, result.GetValue(val), result.GetValue(output)!, result.GetValue(resume), token, result.GetValue(init), result.GetValue(initNarrow)));
         });
         return command;
     }
 
-    private static int Execute(CliConsole console, TrainerOptions options, DatasetLoadOptions load, TrainingFolder[] folders, string? valDir, string outDir, bool resume, CancellationToken token, string? initPath)
+    private static int Execute(CliConsole console, TrainerOptions options, DatasetLoadOptions load, TrainingFolder[] folders, string? valDir, string outDir, bool resume, CancellationToken token, string? initPath, bool initNarrow)
     {
         OutputFolder.Prepare(outDir);
         var parts = new List<(SegmentationDataset, double)>();
@@ -162,8 +168,8 @@ internal static class TrainCommand
             if (initPath is not null)
             {
                 OnnxModel initial = OnnxReader.ReadFile(initPath);
-                initialize = network => OnnxWeightImporter.LoadInto(network, initial, initPath);
-                console.Error.WriteLine($"starting from the weights of {initPath}");
+                initialize = network => OnnxWeightImporter.LoadInto(network, initial, initPath, initNarrow);
+                console.Error.WriteLine($"starting from the weights of {initPath}{(initNarrow ? " (the first channels of each level)" : string.Empty)}");
             }
 
             var result = trainer.Run(train, val, resume, stop.Token, initialize);
