@@ -38,4 +38,22 @@ public class SizeModelCommandTests
         Assert.Contains("--regularization", penalty.Error);
         Assert.Equal(2, CliRun.Of("size-model", "--model", Path.Combine(Repo.Root, "models", "nuclei.onnx"), "--train", SampleFolder, "--regularization", "1,0.1").ExitCode);
     }
+
+    [Fact]
+    public void The_diameters_the_images_are_resampled_to_can_be_set_and_bad_ones_are_refused()
+    {
+        string nuclei = Path.Combine(Repo.Root, "models", "nuclei.onnx");
+        var run = CliRun.Of("size-model", "--model", nuclei, "--train", SampleFolder, "--scales", "2", "--diameters", "12,45", "--out", Path.Combine(Repo.NewTempDir(), "sized.onnx"));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("resampled to object diameters of 12-45 px (model: 30 px)", run.Out);
+        var byDefault = CliRun.Of("size-model", "--model", nuclei, "--train", SampleFolder, "--scales", "1", "--out", Path.Combine(Repo.NewTempDir(), "sized.onnx"));
+        Assert.Contains("resampled to object diameters of 10-60 px (model: 30 px)", byDefault.Out);
+
+        foreach (string bad in new[] { "45,12", "0,10", "12", "a,b" })
+        {
+            var refused = CliRun.Of("size-model", "--model", nuclei, "--train", SampleFolder, "--diameters", bad);
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Contains("--diameters takes MIN,MAX", refused.Error);
+        }
+    }
 }

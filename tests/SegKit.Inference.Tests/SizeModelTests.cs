@@ -62,6 +62,22 @@ public class SizeModelTests
     }
 
     [Fact]
+    public void Training_images_are_resampled_within_the_given_diameters()
+    {
+        using var model = SegmentationModel.Load(Nuclei);
+        Image input = Normalization.Normalize99(ImageFile.Read(SampleImage).SelectChannels(ModelChannels.Selection(model.Card)));
+        double truth = LabelImageFile.Read(SampleImage.Replace("images", "masks", StringComparison.Ordinal)).MedianDiameter()!.Value;
+        var fitter = new SizeModelFitter(model.StyleNetwork!, 30, model.Card.TileSize) { ScalesPerImage = 12, MinimumRatio = 0.5, MaximumRatio = 1.5 };
+
+        var (styles, targets) = fitter.CollectStyles([new SizeModelFitter.Sample(input, truth)], seed: 2);
+
+        Assert.Equal(12, styles.Count);
+        // A target is log(diameter / model diameter) after the resampling; rounding the image's size moves it a little.
+        Assert.All(targets, t => Assert.InRange(Math.Exp(t), 0.5 * 0.97, 1.5 * 1.03));
+        Assert.True(targets.Max() - targets.Min() > Math.Log(1.5), "the draws spread over the range");
+    }
+
+    [Fact]
     public void The_fitted_size_model_follows_the_objects_scale_on_a_real_image()
     {
         using var model = SegmentationModel.Load(Nuclei);

@@ -23,12 +23,16 @@ internal static class SizeModelCommand
         var exclude = new Option<string?>("--exclude") { Description = "A text file of image names never fitted on (a held-out split)." };
         var val = new Option<string?>("--val") { Description = "Annotated folder to report the estimate's error on (and the two-pass estimate's, for comparison)." };
         var output = new Option<string?>("--out", "-o") { Description = "The ONNX file to write (default: the model itself, replaced atomically)." };
-        var scales = new Option<int>("--scales") { DefaultValueFactory = _ => 4, Description = "Resampled copies per training image (random object diameters, 1/3 to 2x the model's)." };
+        var scales = new Option<int>("--scales") { DefaultValueFactory = _ => 4, Description = "Resampled copies per training image (random object diameters: see --diameters)." };
         var regularization = new Option<string>("--regularization") { DefaultValueFactory = _ => "1", Description = "Ridge penalty (Cellpose: 1); several, comma-separated, are each fitted and the one with the lowest --val error kept." };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Random seed for the resampling." };
+        var diameters = new Option<string?>("--diameters")
+        {
+            Description = "MIN,MAX: the object diameters in pixels the training images are resampled to (log-uniform); default 1/3 to 2x the model's diameter. Cover the diameters of the images the model will see: a 17 px model meets 35-40 px nuclei, beyond 2x.",
+        };
         var command = new Command("size-model", "Fit a Cellpose model's size model (one-pass diameter estimate) and store it in its card.")
         {
-            model, train, exclude, val, output, scales, regularization, seed,
+            model, train, exclude, val, output, scales, regularization, seed, diameters,
         };
         command.SetAction(result =>
         {
@@ -43,12 +47,27 @@ internal static class SizeModelCommand
                 throw new CliUsageException("choosing among several --regularization values needs --val");
             }
 
-            return Execute(console, result.GetValue(model)!, result.GetValue(train)!, result.GetValue(exclude), result.GetValue(val), result.GetValue(output), result.GetValue(scales), penalties, result.GetValue(seed));
+            (double Min, double Max)? range = null;
+            if (result.GetValue(diameters) is string text)
+            {
+                string[] parts = text.Split(',');
+                if (parts.Length != 2
+                    || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double min)
+                    || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double max)
+                    || !(min > 0 && max > min && double.IsFinite(max)))
+                {
+                    throw new CliUsageException($"--diameters takes MIN,MAX in pixels with 0 < MIN < MAX (e.g. 8,50), not '{text}'");
+                }
+
+                range = (min, max);
+            }
+
+            return Execute(console, result.GetValue(model)!, result.GetValue(train)!, result.GetValue(exclude), result.GetValue(val), result.GetValue(output), result.GetValue(scales), penalties, result.GetValue(seed), range);
         });
         return command;
     }
 
-    private static int Execute(CliConsole console, string modelPath, string[] trainDirs, string? excludeFile, string? valDir, string? outPath, int scales, double[] penalties, int seed)
+    private static int Execute(CliConsole console, string modelPath, string[] trainDirs, string? excludeFile, string? valDir, string? outPath, int scales, double[] penalties, int seed, (double Min, double Max)? diameters)
     {
         using var model = SegmentationModel.Load(modelPath);
         if (model.Card.Kind != SegmentationModelKind.Cellpose || model.Card.Diameter is not double modelDiameter)
@@ -75,7 +94,15 @@ internal static class SizeModelCommand
 
         int tileSize = model.Card.TileSize;
         var clock = Stopwatch.StartNew();
-        var fitter = new SizeModelFitter(style, modelDiameter, tileSize) { ScalesPerImage = scales };
+        var defaults = new SizeModelFitter(style, modelDiameter, tileSize);
+        var fitter = new SizeModelFitter(style, modelDiameter, tileSize)
+        {
+            ScalesPerImage = scales,
+            MinimumRatio = diameters is var (min, _) ? min / modelDiameter : defaults.MinimumRatio,
+            MaximumRatio = diameters is var (_, max) ? max / modelDiameter : defaults.MaximumRatio,
+        };
+        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training images resampled to object diameters of {fitter.MinimumRatio * modelDiameter:0.#}-{fitter.MaximumRatio * modelDiameter:0.#} px (model: {modelDiameter:0.#} px)"));
+
         var progress = new ProgressCallback<int>(n =>
         {
             if (n % 100 == 0 || n == samples.Count)
