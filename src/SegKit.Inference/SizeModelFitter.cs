@@ -14,9 +14,13 @@ public sealed class SizeModelFitter(OnnxStyleNetwork network, double modelDiamet
     /// <summary>Resampled copies per training image.</summary>
     public int ScalesPerImage { get; init; } = 4;
 
-    public double MinimumRatio { get; init; } = 1.0 / 3;
+    public const double DefaultMinimumRatio = 1.0 / 3;
 
-    public double MaximumRatio { get; init; } = 2;
+    public const double DefaultMaximumRatio = 2;
+
+    public double MinimumRatio { get; init; } = DefaultMinimumRatio;
+
+    public double MaximumRatio { get; init; } = DefaultMaximumRatio;
 
     /// <summary>Cellpose's ridge penalty.</summary>
     public double Regularization { get; init; } = 1;

@@ -103,25 +103,21 @@ public class SizeModelTests
         double modelDiameter = model.Card.Diameter!.Value;
         Image raw = ImageFile.Read(SampleImage);
         int[] At(double? diameter) => model.CreateSegmenter(new SegmentOptions { Diameter = diameter, EstimateDiameter = false }).Segment(raw).Labels.Buffer;
-        int[] Estimated(double estimate)
+        SegmentationResult WithEstimate(double estimate)
         {
             var options = model.CreateSegmenter().CellposeOptions! with { DiameterEstimator = new FixedEstimate(estimate) };
-            return new CellposeSegmenter(new OnnxTileNetwork(model.Session, 3), options).Segment(raw).Labels.Buffer;
+            return new CellposeSegmenter(new OnnxTileNetwork(model.Session, 3), options).Segment(raw);
         }
+
+        int[] Estimated(double estimate) => WithEstimate(estimate).Labels.Buffer;
 
         Assert.Equal(At(14), Estimated(14));
         Assert.Equal(At(null), Estimated(modelDiameter * 1.05)); // within the 10% tolerance: no resampling
         Assert.NotEqual(At(null), At(14));
 
         // The result says which diameter the network ran for: the estimate, else the model's own.
-        double? Ran(double estimate)
-        {
-            var options = model.CreateSegmenter().CellposeOptions! with { DiameterEstimator = new FixedEstimate(estimate) };
-            return new CellposeSegmenter(new OnnxTileNetwork(model.Session, 3), options).Segment(raw).Diameter;
-        }
-
-        Assert.Equal(14, Ran(14));
-        Assert.Equal(modelDiameter, Ran(modelDiameter * 1.05));
+        Assert.Equal(14, WithEstimate(14).Diameter);
+        Assert.Equal(modelDiameter, WithEstimate(modelDiameter * 1.05).Diameter);
         Assert.Equal(21.5, model.CreateSegmenter(new SegmentOptions { Diameter = 21.5 }).Segment(raw).Diameter);
     }
 

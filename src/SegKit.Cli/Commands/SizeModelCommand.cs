@@ -94,12 +94,11 @@ internal static class SizeModelCommand
 
         int tileSize = model.Card.TileSize;
         var clock = Stopwatch.StartNew();
-        var defaults = new SizeModelFitter(style, modelDiameter, tileSize);
         var fitter = new SizeModelFitter(style, modelDiameter, tileSize)
         {
             ScalesPerImage = scales,
-            MinimumRatio = diameters is var (min, _) ? min / modelDiameter : defaults.MinimumRatio,
-            MaximumRatio = diameters is var (_, max) ? max / modelDiameter : defaults.MaximumRatio,
+            MinimumRatio = diameters is var (min, _) ? min / modelDiameter : SizeModelFitter.DefaultMinimumRatio,
+            MaximumRatio = diameters is var (_, max) ? max / modelDiameter : SizeModelFitter.DefaultMaximumRatio,
         };
         console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training images resampled to object diameters of {fitter.MinimumRatio * modelDiameter:0.#}-{fitter.MaximumRatio * modelDiameter:0.#} px (model: {modelDiameter:0.#} px)"));
 
