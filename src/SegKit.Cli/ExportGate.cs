@@ -85,15 +85,21 @@ internal static class ExportGate
         return reference.Zip(actual, (a, b) => Math.Abs((double)a - b)).Max() / scale;
     }
 
-    /// <summary>Writes <paramref name="onnx"/> to <paramref name="outPath"/> when <paramref name="difference"/> passes the gate, else refuses naming <paramref name="source"/>.</summary>
-    /// <exception cref="SegKitException">The difference is above the tolerance; nothing is written.</exception>
-    public static void Write(CliConsole console, OnnxModel onnx, double difference, string source, string outPath, double tolerance = ParityTolerance, string reference = "TorchSharp")
+    /// <summary>Refuses, naming <paramref name="source"/>, when <paramref name="difference"/> is above <paramref name="tolerance"/>.</summary>
+    /// <exception cref="SegKitException">The difference is above the tolerance.</exception>
+    public static void Check(double difference, string source, double tolerance = ParityTolerance, string reference = "TorchSharp")
     {
         if (!(difference <= tolerance))
         {
             throw new SegKitException($"ONNX Runtime differs from {reference} by {difference:G3} relative to the output's scale (tolerance {tolerance:G1}); nothing was written", source);
         }
+    }
 
+    /// <summary>Writes <paramref name="onnx"/> to <paramref name="outPath"/> when <paramref name="difference"/> passes the gate (<see cref="Check"/>), else refuses naming <paramref name="source"/>.</summary>
+    /// <exception cref="SegKitException">The difference is above the tolerance; nothing is written.</exception>
+    public static void Write(CliConsole console, OnnxModel onnx, double difference, string source, string outPath, double tolerance = ParityTolerance, string reference = "TorchSharp")
+    {
+        Check(difference, source, tolerance, reference);
         string? dir = Path.GetDirectoryName(Path.GetFullPath(outPath));
         OutputFolder.Prepare(dir!);
         OnnxWriter.WriteFile(outPath, onnx);

@@ -153,17 +153,14 @@ internal static class ExportCommand
         OnnxValueInfo output = model.Graph.Outputs[0];
         int channels = card.InputChannels.Count > 0 ? card.InputChannels.Count : card.Kind == SegmentationModelKind.Cellpose ? 2 : 1;
         int size = card.TileSize;
-        double difference = ExportGate.OnnxParityCheck(original, OnnxWriter.ToBytes(model), input.Name, output.Name, channels, size);
-        if (!(difference <= ExportGate.Float16Tolerance))
-        {
-            // Refused before the slower val check: ExportGate.Write names the difference.
-            ExportGate.Write(console, model, difference, source, outPath, ExportGate.Float16Tolerance, "the float32 model");
-        }
-
+        byte[] halfBytes = OnnxWriter.ToBytes(model);
+        double difference = ExportGate.OnnxParityCheck(original, halfBytes, input.Name, output.Name, channels, size);
+        // Refused before the slower val check.
+        ExportGate.Check(difference, source, ExportGate.Float16Tolerance, "the float32 model");
         if (valDir is not null)
         {
             double full = ValidationAp(console, original, source, card, valDir);
-            double half = ValidationAp(console, OnnxWriter.ToBytes(model), outPath, card, valDir);
+            double half = ValidationAp(console, halfBytes, outPath, card, valDir);
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"AP@0.5 on {valDir}: float32 {full:0.0000}, float16 {half:0.0000} (difference {half - full:+0.0000;-0.0000}; at most {Float16ApTolerance} allowed)"));
             if (!(Math.Abs(half - full) <= Float16ApTolerance))
             {
