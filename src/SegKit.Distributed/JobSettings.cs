@@ -25,7 +25,7 @@ public sealed record JobSettings
     [Id(3)]
     public int MinSize { get; init; } = DynamicsOptions.Default.MinSize;
 
-    /// <summary>Cellpose's channel numbers (0 gray/none, 1 red, 2 green, 3 blue); null: the model card's.</summary>
+    /// <summary>Cellpose's channel numbers (0 gray/none, 1 red, 2 green, 3 blue, 4 haematoxylin); null: the model card's.</summary>
     [Id(4)]
     public int? CytoplasmChannel { get; init; }
 

@@ -7,7 +7,7 @@ namespace SegKit.Inference;
 
 /// <summary>
 /// What image channels feed a model, read from its card. A card channel is "role" or "role:source", where the source is
-/// gray, red, green, blue or none (Cellpose's channel codes 0-3); a bare role means what Cellpose's default
+/// gray, red, green, blue, haematoxylin or none (Cellpose's channel codes 0-3 and SegKit's 4); a bare role means what Cellpose's default
 /// channels=[0,0] does: the first channel is the grayscale image, the second is empty.
 /// </summary>
 public static class ModelChannels
@@ -74,8 +74,9 @@ public static class ModelChannels
             "red" => ImageChannel.Red,
             "green" => ImageChannel.Green,
             "blue" => ImageChannel.Blue,
+            "haematoxylin" or "hematoxylin" => ImageChannel.Haematoxylin,
             "none" => ImageChannel.None,
-            string other => throw new ArgumentException($"the model card's channel '{description}' has an unknown source '{other}' (gray, red, green, blue or none)", nameof(description)),
+            string other => throw new ArgumentException($"the model card's channel '{description}' has an unknown source '{other}' (gray, red, green, blue, haematoxylin or none)", nameof(description)),
         };
     }
 

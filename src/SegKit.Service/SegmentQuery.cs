@@ -71,7 +71,7 @@ public sealed record SegmentQuery
 
             if (channels is null)
             {
-                error ??= $"channels must be cytoplasm,nucleus in Cellpose's numbering (0 gray/none, 1 red, 2 green, 3 blue), e.g. 0,0 or 2,3, not '{c}'";
+                error ??= $"channels must be cytoplasm,nucleus in Cellpose's numbering (0 gray/none, 1 red, 2 green, 3 blue, 4 haematoxylin), e.g. 0,0 or 2,3, not '{c}'";
             }
         }
 

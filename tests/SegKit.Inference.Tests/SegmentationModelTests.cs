@@ -85,6 +85,14 @@ public class SegmentationModelTests
         Assert.Equal("cells.png", e.FilePath);
         Assert.Contains("has 1 channel(s) but the model reads green (channel 2)", e.Message);
         ModelChannels.Check(new SegKit.Core.Images.Image(3, 4, 4), selection, "rgb.png");
+
+        // A stain channel reads no colour plane by number: a grey image is not refused (its haematoxylin plane is zeros).
+        var stained = CellposeCard with { InputChannels = ["cytoplasm:gray", "nucleus:haematoxylin"] };
+        var stain = ModelChannels.Selection(stained);
+        Assert.Equal(SegKit.Core.Images.ChannelSelection.FromCellpose(0, 4), stain);
+        Assert.Equal(stained.InputChannels, ModelChannels.Describe(stain, SegmentationModelKind.Cellpose));
+        Assert.Equal(stain, ModelChannels.Selection(CellposeCard with { InputChannels = ["cytoplasm:grey", "nucleus:hematoxylin"] }));
+        ModelChannels.Check(grey, stain, "cells.png");
     }
 
     [Fact]

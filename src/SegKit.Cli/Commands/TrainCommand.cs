@@ -43,7 +43,7 @@ internal static class TrainCommand
         var diameter = new Option<double>("--model-diameter") { DefaultValueFactory = _ => defaults.ModelDiameter, Description = "Cellpose: the model's diameter, the object size the network learns at (each image is rescaled from its own median object diameter)." };
         var validateEvery = new Option<int>("--validate-every") { DefaultValueFactory = _ => defaults.ValidateEvery, Description = "Validate every N epochs (and after the last)." };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Random seed (weights, patches, augmentation)." };
-        var channels = new Option<string>("--channels") { DefaultValueFactory = _ => "0,0", Description = "Cellpose channels: cytoplasm,nucleus (0 gray/none, 1 red, 2 green, 3 blue)." };
+        var channels = new Option<string>("--channels") { DefaultValueFactory = _ => "0,0", Description = "Cellpose channels: cytoplasm,nucleus (0 gray/none, 1 red, 2 green, 3 blue, 4 haematoxylin)." };
         var autoInvert = new Option<bool>("--auto-invert") { Description = "Invert images with a bright background (brightfield, stained tissue) after normalisation; the exported card tells inference to do the same." };
         var borderWeight = new Option<double>("--border-weight") { DefaultValueFactory = _ => defaults.BorderWeight, Description = "U-Net: border weight w0 of the paper's weight map (0 = none)." };
         var elastic = new Option<double>("--elastic") { DefaultValueFactory = _ => 0, Description = "U-Net: the paper's elastic deformation, a smooth random displacement field of up to this many pixels (0 = off)." };

@@ -1,3 +1,5 @@
+using SegKit.Core.Transforms;
+
 namespace SegKit.Core.Images;
 
 /// <summary>
@@ -96,7 +98,7 @@ public sealed class Image
 
     /// <summary>
     /// Cellpose's channel selection: a cytoplasm channel and an optional nucleus channel, each taken from
-    /// gray (mean of all channels, alpha excluded when there are 4), red, green or blue. The result always has two
+    /// gray (mean of all channels, alpha excluded when there are 4), red, green, blue or haematoxylin. The result always has two
     /// channels, [cytoplasm, nucleus], the nucleus plane being zeros when none is chosen, as Cellpose feeds its networks.
     /// </summary>
     public Image SelectChannels(ChannelSelection selection)
@@ -150,6 +152,9 @@ public sealed class Image
                 return;
             case ImageChannel.None:
                 destination.Clear();
+                return;
+            case ImageChannel.Haematoxylin:
+                StainDeconvolution.Haematoxylin(this, destination);
                 return;
             default:
                 int index = (int)channel - 1;

@@ -55,7 +55,9 @@ public class ImageTests
         var selected = Rgb(2, 2).SelectChannels(ChannelSelection.FromCellpose(2, 3));
         Assert.Equal(101f, selected[0, 0, 1]);
         Assert.Equal(201f, selected[1, 0, 1]);
-        Assert.Throws<ArgumentOutOfRangeException>(() => ChannelSelection.FromCellpose(4, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ChannelSelection.FromCellpose(5, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ChannelSelection.FromCellpose(0, -1));
+        Assert.Equal(new ChannelSelection(ImageChannel.Gray, ImageChannel.Haematoxylin), ChannelSelection.FromCellpose(0, 4));
         Assert.Throws<ArgumentException>(() => new Image(1, 2, 2).SelectChannels(new ChannelSelection(ImageChannel.Blue)));
     }
 
