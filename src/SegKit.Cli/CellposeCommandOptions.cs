@@ -22,9 +22,10 @@ internal sealed class CellposeCommandOptions
         {
             Diameter = new Option<double?>("--diameter") { Description = "Cellpose: object diameter in the images, in pixels (default: estimated per image by the card's size model, else from a first pass)." };
             NoEstimate = new Option<bool>("--no-estimate") { Description = "Cellpose without --diameter: run at the model's own diameter instead of estimating each image's." };
-            Channels = new Option<string?>("--channels") { Description = "Channels to feed the model, Cellpose style: cytoplasm,nucleus (0 gray/none, 1 red, 2 green, 3 blue); default: the model card's." };
+            Channels = new Option<string?>("--channels") { Description = "Channels to feed the model, Cellpose style: cytoplasm,nucleus (0 gray/none, 1 red, 2 green, 3 blue, 4 haematoxylin); default: the model card's." };
             TileSize = new Option<int?>("--tile-size") { Description = "Side of the tiles the network runs on, a multiple of 16 (default: the model card's, the size it was trained at); larger tiles overlap less." };
             Augment = new Option<bool>("--augment") { Description = "Models: average each tile with its flipped versions (4 network passes; slower, a little more accurate)." };
+            Refine = new Option<bool>("--refine-diameter") { Description = "Cellpose with a size model: check each image's estimate with the masks it gives and segment again at their diameter where the two differ by more than 10% (default: the card's choice)." };
         }
     }
 
@@ -44,7 +45,9 @@ internal sealed class CellposeCommandOptions
 
     public Option<bool>? Augment { get; }
 
-    /// <summary>All eight, for commands that run a model (segment, eval).</summary>
+    public Option<bool>? Refine { get; }
+
+    /// <summary>All nine, for commands that run a model (segment, eval).</summary>
     public static CellposeCommandOptions ForModels(Command command) => AddedTo(command, new CellposeCommandOptions(modelScale: true));
 
     /// <summary>The post-processing three, for commands that start from saved network outputs (masks).</summary>
@@ -98,6 +101,7 @@ internal sealed class CellposeCommandOptions
             EstimateDiameter = !result.GetValue(NoEstimate!) || estimate,
             Channels = ChannelSelectionOf(result),
             FlipAugmentation = result.GetValue(Augment!),
+            RefineDiameter = result.GetValue(Refine!) ? true : null,
             Dynamics = Dynamics(result),
         };
     }
@@ -129,7 +133,7 @@ internal sealed class CellposeCommandOptions
 
     private static CellposeCommandOptions AddedTo(Command command, CellposeCommandOptions options)
     {
-        foreach (Option option in new Option?[] { options.Diameter, options.NoEstimate, options.Channels, options.TileSize, options.Augment, options.FlowThreshold, options.CellprobThreshold, options.MinSize }.OfType<Option>())
+        foreach (Option option in new Option?[] { options.Diameter, options.NoEstimate, options.Channels, options.TileSize, options.Augment, options.Refine, options.FlowThreshold, options.CellprobThreshold, options.MinSize }.OfType<Option>())
         {
             command.Options.Add(option);
         }

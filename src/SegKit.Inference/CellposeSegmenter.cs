@@ -49,6 +49,7 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
             Diameter = Options.Diameter,
             EstimateDiameter = Options.EstimateDiameter,
             DiameterEstimator = Options.DiameterEstimator,
+            RefineDiameter = Options.RefineDiameter,
             TileSize = Options.TileSize,
             TilePadding = Options.TilePadding,
             BatchSize = Options.BatchSize,

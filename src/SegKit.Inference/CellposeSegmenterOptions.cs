@@ -36,6 +36,9 @@ public sealed record CellposeSegmenterOptions
     /// <summary>The one-pass estimate (see <see cref="StyleDiameterEstimator"/>); null estimates from a first pass's masks.</summary>
     public IDiameterEstimator? DiameterEstimator { get; init; }
 
+    /// <summary>Check <see cref="DiameterEstimator"/>'s estimate with the masks it gives, and segment again where they disagree (<see cref="CellposeSettings.RefineDiameter"/>).</summary>
+    public bool RefineDiameter { get; init; }
+
     public int TileSize { get; init; } = TilePlan.DefaultTileSize;
 
     /// <summary>What tiles see beyond the image: the card's choice (Cellpose's zeros for models imported from Cellpose).</summary>

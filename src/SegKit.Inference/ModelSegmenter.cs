@@ -65,6 +65,7 @@ public sealed class ModelSegmenter
                 DiameterEstimator = style is not null && card.SizeModel is { } size && options.EstimateDiameter && options.Diameter is null
                     ? new StyleDiameterEstimator(style, size, modelDiameter, tileSize)
                     : null,
+                RefineDiameter = options.RefineDiameter ?? card.SizeModel?.Refine == true,
                 TileSize = tileSize,
                 TilePadding = card.CellposeTilePadding ? TilePadding.Cellpose : TilePadding.Mirror,
                 BatchSize = options.BatchSize ?? SegmentOptions.CellposeBatchSize,

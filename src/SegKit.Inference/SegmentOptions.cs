@@ -47,6 +47,12 @@ public sealed record SegmentOptions
     /// <summary>Average each tile with its flipped versions (4 network passes; slower, a little more accurate).</summary>
     public bool FlipAugmentation { get; init; }
 
+    /// <summary>
+    /// Cellpose with a size model: check each estimate with the median diameter of the masks it gives and segment again
+    /// there when the two differ by more than 10%. Null: the card's choice (<see cref="SegKit.Onnx.SizeModelParameters.Refine"/>).
+    /// </summary>
+    public bool? RefineDiameter { get; init; }
+
     /// <summary>Tiles per network call; null: <see cref="CellposeBatchSize"/> or <see cref="UNetBatchSize"/>.</summary>
     public int? BatchSize
     {

@@ -34,6 +34,13 @@ internal sealed class CardReader
             ? value
             : throw Fail($"model card '{key}' is '{_metadata[key]}', not a number");
 
+    /// <summary>"true" or "false"; false when the key is absent.</summary>
+    public bool Flag(string key) =>
+        !_metadata.TryGetValue(key, out var value) ? false
+        : value == "true" ? true
+        : value == "false" ? false
+        : throw Fail($"model card '{key}' is '{value}', expected 'true' or 'false'");
+
     public DateTimeOffset Date(string key) =>
         DateTimeOffset.TryParseExact(Required(key), "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
             ? value

@@ -39,6 +39,7 @@ public sealed record ModelCard
     private const string SizeCoefficientsKey = "segkit.size.coefficients";
     private const string SizeOffsetKey = "segkit.size.mean_log_ratio";
     private const string SizeSamplesKey = "segkit.size.samples";
+    private const string SizeRefineKey = "segkit.size.refine";
 
     public SegmentationModelKind Kind { get; init; }
 
@@ -144,6 +145,8 @@ public sealed record ModelCard
             m[SizeCoefficientsKey] = string.Join(",", size.Coefficients.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
             m[SizeOffsetKey] = size.MeanLogRatio.ToString("R", CultureInfo.InvariantCulture);
             m[SizeSamplesKey] = Text(size.Samples);
+            if (size.Refine)
+                m[SizeRefineKey] = "true";
         }
         return m;
     }
@@ -241,7 +244,7 @@ public sealed record ModelCard
             throw reader.Fail($"model card '{SizeMeanKey}' has {mean.Length} values but '{SizeCoefficientsKey}' {coefficients.Length}");
         try
         {
-            return new SizeModelParameters(mean, coefficients, reader.Double(SizeOffsetKey), reader.Int(SizeSamplesKey));
+            return new SizeModelParameters(mean, coefficients, reader.Double(SizeOffsetKey), reader.Int(SizeSamplesKey)) { Refine = reader.Flag(SizeRefineKey) };
         }
         catch (ArgumentException e)
         {

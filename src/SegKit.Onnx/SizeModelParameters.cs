@@ -36,6 +36,13 @@ public sealed record SizeModelParameters
     /// <summary>How many (style, diameter) pairs it was fitted on.</summary>
     public int Samples { get; }
 
+    /// <summary>
+    /// Check the style estimate with the masks it gives: after segmenting at the estimate, measure the masks' median
+    /// diameter and segment again there when it differs by more than the estimate's tolerance (Cellpose's size model
+    /// always takes this masks step; here the second pass runs only for the images whose estimate was off).
+    /// </summary>
+    public bool Refine { get; init; }
+
     /// <summary>The objects' diameter in pixels for a normalised style vector of the same length.</summary>
     public double Estimate(IReadOnlyList<float> style, double modelDiameter)
     {
@@ -60,7 +67,7 @@ public sealed record SizeModelParameters
 
     public bool Equals(SizeModelParameters? other) =>
         other is not null && StyleMean.SequenceEqual(other.StyleMean) && Coefficients.SequenceEqual(other.Coefficients)
-        && MeanLogRatio.Equals(other.MeanLogRatio) && Samples == other.Samples;
+        && MeanLogRatio.Equals(other.MeanLogRatio) && Samples == other.Samples && Refine == other.Refine;
 
     private static bool NotFinite(float v) => float.IsNaN(v) || float.IsInfinity(v);
 

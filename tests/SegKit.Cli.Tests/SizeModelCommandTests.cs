@@ -27,6 +27,25 @@ public class SizeModelCommandTests
     }
 
     [Fact]
+    public void Refine_is_stored_in_the_card_and_reports_the_diameters_the_model_then_runs_at()
+    {
+        string output = Path.Combine(Repo.NewTempDir(), "refined.onnx");
+        var run = CliRun.Of("size-model", "--model", Path.Combine(Repo.Root, "models", "nuclei.onnx"), "--train", SampleFolder, "--val", SampleFolder,
+            "--scales", "2", "--refine", "--out", output);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(ModelCard.ReadFile(output).SizeModel!.Refine);
+        Assert.Contains("image  true  refined", run.Out);
+        Assert.Contains("dsb_4be73d68", run.Out);
+        Assert.Contains("median relative error of the refined diameter", run.Out);
+        Assert.False(ModelCard.ReadFile(Path.Combine(Repo.Root, "models", "nuclei.onnx")).SizeModel!.Refine);
+
+        // segment --refine-diameter asks for it with a card that does not.
+        var segment = CliRun.Of("segment", Path.Combine(SampleFolder, "images", "dsb_4be73d68.png"), "--refine-diameter", "--out", Repo.NewTempDir());
+        Assert.True(segment.ExitCode == 0, segment.ToString());
+        Assert.Contains("at diameter", segment.Out);
+    }
+
+    [Fact]
     public void A_unet_or_a_bad_penalty_is_a_usage_error()
     {
         var unet = CliRun.Of("size-model", "--model", Path.Combine(Repo.Root, "models", "membranes.onnx"), "--train", SampleFolder);

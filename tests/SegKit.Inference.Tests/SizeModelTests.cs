@@ -138,6 +138,10 @@ public class SizeModelTests
         Assert.Null(model.CreateSegmenter(new SegmentOptions { Diameter = 20 }).CellposeOptions!.DiameterEstimator);
         Assert.Null(model.CreateSegmenter(new SegmentOptions { EstimateDiameter = false }).CellposeOptions!.DiameterEstimator);
 
+        // Refinement is the card's choice unless the options say otherwise.
+        Assert.False(model.CreateSegmenter().CellposeOptions!.RefineDiameter);
+        Assert.True(model.CreateSegmenter(new SegmentOptions { RefineDiameter = true }).CellposeOptions!.RefineDiameter);
+
         // A zero regression says half the model's diameter for any image.
         double estimate = model.CreateSegmenter().CellposeOptions!.DiameterEstimator!.Estimate(new Image(2, 64, 80))!.Value;
         Assert.Equal(card.Diameter!.Value / 2, estimate, 6);
@@ -149,6 +153,20 @@ public class SizeModelTests
 
         string plainPath = Path.Combine(Path.GetDirectoryName(path)!, "plain.onnx");
         OnnxWriter.WriteFile(plainPath, onnx);
+        string refinedPath = Path.Combine(Path.GetDirectoryName(path)!, "refined.onnx");
+        OnnxModel refinedOnnx = OnnxReader.ReadFile(path);
+        foreach (var (key, value) in (card with { SizeModel = card.SizeModel! with { Refine = true } }).ToMetadata())
+        {
+            refinedOnnx.Metadata[key] = value;
+        }
+
+        OnnxWriter.WriteFile(refinedPath, refinedOnnx);
+        using (var refined = SegmentationModel.Load(refinedPath))
+        {
+            Assert.True(refined.CreateSegmenter().CellposeOptions!.RefineDiameter);
+            Assert.False(refined.CreateSegmenter(new SegmentOptions { RefineDiameter = false }).CellposeOptions!.RefineDiameter);
+        }
+
         using var plain = SegmentationModel.Load(plainPath);
         Assert.Null(plain.Card.SizeModel);
         Assert.Null(plain.CreateSegmenter().CellposeOptions!.DiameterEstimator); // no size model: the two-pass estimate

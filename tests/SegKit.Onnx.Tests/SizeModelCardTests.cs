@@ -17,6 +17,13 @@ public sealed class SizeModelCardTests
         Assert.NotEqual(plain, read);
         Assert.Equal(Size.Coefficients, read.SizeModel!.Coefficients);
         Assert.Equal(Size.MeanLogRatio, read.SizeModel.MeanLogRatio);
+        Assert.False(read.SizeModel.Refine);
+        Assert.DoesNotContain("segkit.size.refine", sized.ToMetadata().Keys);
+
+        var refined = plain with { SizeModel = Size with { Refine = true } };
+        Assert.Equal("true", refined.ToMetadata()["segkit.size.refine"]);
+        Assert.True(ModelCard.FromMetadata(refined.ToMetadata())!.SizeModel!.Refine);
+        Assert.NotEqual(sized, refined);
     }
 
     [Fact]
@@ -33,6 +40,7 @@ public sealed class SizeModelCardTests
     [InlineData("segkit.size.coefficients", "1,2", "has 3 values but 'segkit.size.coefficients' 2")]
     [InlineData("segkit.size.style_mean", "1,NaN,2", "not a finite number")]
     [InlineData("segkit.size.mean_log_ratio", "x", "not a number")]
+    [InlineData("segkit.size.refine", "yes", "expected 'true' or 'false'")]
     public void A_damaged_size_model_names_the_key_and_the_file(string key, string value, string message)
     {
         var metadata = (SampleModels.CellposeCard() with { SizeModel = Size }).ToMetadata();

@@ -44,7 +44,14 @@ public static class CellposePipeline
         {
             double? estimate = estimator.Estimate(input);
             bool close = estimate is not double e || !(e > 0 && double.IsFinite(e)) || Math.Abs((e / settings.ModelDiameter) - 1) <= settings.EstimateTolerance;
-            return PredictAtDiameter(input, network, settings, close ? null : estimate);
+            CellposePrediction atEstimate = PredictAtDiameter(input, network, settings, close ? null : estimate);
+            if (settings.RefineDiameter && Masks(atEstimate, settings.Dynamics).Masks.MedianDiameter() is double measured
+                && Math.Abs((measured / (atEstimate.Diameter ?? settings.ModelDiameter)) - 1) > settings.EstimateTolerance)
+            {
+                return PredictAtDiameter(input, network, settings, measured);
+            }
+
+            return atEstimate;
         }
 
         CellposePrediction prediction = PredictAtDiameter(input, network, settings, settings.Diameter);

@@ -34,6 +34,13 @@ public sealed record CellposeSettings
     /// </summary>
     public double EstimateTolerance { get; init; } = 0.1;
 
+    /// <summary>
+    /// With a <see cref="DiameterEstimator"/>: measure the median diameter of the masks segmented at its estimate, and
+    /// segment again at that diameter when it differs from the one used by more than <see cref="EstimateTolerance"/>
+    /// (a second pass only for the images whose estimate was off).
+    /// </summary>
+    public bool RefineDiameter { get; init; }
+
     public int TileSize { get; init; } = TilePlan.DefaultTileSize;
 
     public double TileOverlap { get; init; } = 0.1;

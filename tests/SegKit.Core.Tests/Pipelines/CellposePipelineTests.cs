@@ -17,6 +17,11 @@ public class CellposePipelineTests
             input.CopyTo(output);
     }
 
+    private sealed class FixedEstimate(double diameter) : IDiameterEstimator
+    {
+        public double? Estimate(Image input) => diameter;
+    }
+
     private static (Image Input, LabelImage Truth) PerfectOutput(string fixtureCase)
     {
         LabelImage truth = TestData.Labels($"{fixtureCase}.labels.npy");
@@ -60,6 +65,29 @@ public class CellposePipelineTests
         Assert.Equal(truth.PixelCount, output.CellProbability.Length);
         var ap = InstanceMetrics.Evaluate(truth, output.Masks, [0.5]).Scores[0].AveragePrecision;
         Assert.True(ap >= 0.9, $"AP@0.5 = {ap}");
+    }
+
+    [Fact]
+    public void Refinement_segments_again_at_the_masks_diameter_only_where_the_estimate_was_off()
+    {
+        var (input, truth) = PerfectOutput("dsb_4be73d68");
+        double trueDiameter = truth.MedianDiameter()!.Value;
+        CellposePrediction Predict(double estimate, bool refine) => CellposePipeline.Predict(input, new PassThrough(), new CellposeSettings
+        {
+            ModelDiameter = 3 * trueDiameter, // far from every estimate below, so each one rescales
+            EstimateDiameter = true,
+            DiameterEstimator = new FixedEstimate(estimate),
+            RefineDiameter = refine,
+        });
+
+        // Twice too large: without refinement the network runs there; with it, the masks found there measure about the
+        // true diameter, and the second pass runs at that.
+        Assert.Equal(2 * trueDiameter, Predict(2 * trueDiameter, refine: false).Diameter);
+        double refined = Predict(2 * trueDiameter, refine: true).Diameter!.Value;
+        Assert.InRange(refined / trueDiameter, 0.9, 1.1);
+
+        // An estimate its masks agree with (within 10%) is kept: one pass.
+        Assert.Equal(1.02 * trueDiameter, Predict(1.02 * trueDiameter, refine: true).Diameter);
     }
 
     [Fact]
