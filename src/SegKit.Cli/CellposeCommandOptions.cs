@@ -25,7 +25,7 @@ internal sealed class CellposeCommandOptions
             Channels = new Option<string?>("--channels") { Description = "Channels to feed the model, Cellpose style: cytoplasm,nucleus (0 gray/none, 1 red, 2 green, 3 blue, 4 haematoxylin); default: the model card's." };
             TileSize = new Option<int?>("--tile-size") { Description = "Side of the tiles the network runs on, a multiple of 16 (default: the model card's, the size it was trained at); larger tiles overlap less." };
             Augment = new Option<bool>("--augment") { Description = "Models: average each tile with its flipped versions (4 network passes; slower, a little more accurate)." };
-            Refine = new Option<bool>("--refine-diameter") { Description = "Cellpose with a size model: check each image's estimate with the masks it gives and segment again at their diameter where the two differ by more than 10% (default: the card's choice)." };
+            Refine = new Option<bool>("--refine-diameter") { Description = "Cellpose with a size model: check each image's estimate with the masks it gives and segment again at their diameter where the two differ by more than 10%; --refine-diameter false turns off a card's refinement (default: the card's choice)." };
         }
     }
 
@@ -101,7 +101,7 @@ internal sealed class CellposeCommandOptions
             EstimateDiameter = !result.GetValue(NoEstimate!) || estimate,
             Channels = ChannelSelectionOf(result),
             FlipAugmentation = result.GetValue(Augment!),
-            RefineDiameter = result.GetValue(Refine!) ? true : null,
+            RefineDiameter = result.GetResult(Refine!) is null ? null : result.GetValue(Refine!),
             Dynamics = Dynamics(result),
         };
     }

@@ -39,10 +39,13 @@ public class SizeModelCommandTests
         Assert.Contains("median relative error of the refined diameter", run.Out);
         Assert.False(ModelCard.ReadFile(Path.Combine(Repo.Root, "models", "nuclei.onnx")).SizeModel!.Refine);
 
-        // segment --refine-diameter asks for it with a card that does not.
+        // segment --refine-diameter asks for it with a card that does not, and "false" turns a card's off.
         var segment = CliRun.Of("segment", Path.Combine(SampleFolder, "images", "dsb_4be73d68.png"), "--refine-diameter", "--out", Repo.NewTempDir());
         Assert.True(segment.ExitCode == 0, segment.ToString());
         Assert.Contains("at diameter", segment.Out);
+        var off = CliRun.Of("segment", Path.Combine(SampleFolder, "images", "dsb_4be73d68.png"), "--model", output, "--refine-diameter", "false", "--out", Repo.NewTempDir());
+        Assert.True(off.ExitCode == 0, off.ToString());
+        Assert.Equal(2, CliRun.Of("segment", Path.Combine(SampleFolder, "images", "dsb_4be73d68.png"), "--refine-diameter", "maybe", "--out", Repo.NewTempDir()).ExitCode);
     }
 
     [Fact]
