@@ -44,10 +44,11 @@ public static class StainDeconvolution
         // ln(I0 / I) per channel as ln(I0) - ln(max(I, 1)): a pixel brighter than the background has a negative density,
         // kept as it is (the 1st-99th percentile normalisation that follows clips such outliers).
         Span<double> logBackground = stackalloc double[3];
+        Span<float> background = stackalloc float[1];
         for (int c = 0; c < 3; c++)
         {
-            float[] copy = source.Plane(c).ToArray();
-            logBackground[c] = Math.Log(Math.Max(1.0, Normalization.Percentile(copy, BackgroundPercentile)));
+            float bright = OrderStatistics.TryPercentiles(source.Plane(c), [BackgroundPercentile], background, out _, out _) ? background[0] : 1f;
+            logBackground[c] = Math.Log(Math.Max(1.0, bright));
         }
 
         ReadOnlySpan<float> r = source.Plane(0);
