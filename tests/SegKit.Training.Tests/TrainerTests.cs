@@ -56,6 +56,27 @@ public class TrainerTests
     }
 
     [Fact]
+    public void A_libtorch_failure_in_a_step_is_a_typed_error_naming_the_epoch()
+    {
+        string data = SyntheticData.Write(images: 4, size: 64, seed: 1);
+        var set = SegmentationDataset.Load(data, SegmentationModelKind.Cellpose);
+        string output = Directory.CreateTempSubdirectory("segkit-run-").FullName;
+
+        // A first convolution whose weight has lost its shape makes LibTorch throw from inside the forward pass.
+        void Break(torch.nn.Module model)
+        {
+            using var noGrad = torch.no_grad();
+            model.parameters().First().set_(torch.zeros(3));
+        }
+
+        var e = Assert.Throws<TrainingFailedException>(() => new Trainer(TinyCellpose(2), output).Run(set, null, initialize: Break));
+        Assert.StartsWith("LibTorch failed at epoch 1: ", e.Message);
+        Assert.EndsWith("no checkpoint was written yet", e.Message);
+        Assert.DoesNotContain("frame #", e.Message);
+        Assert.IsAssignableFrom<System.Runtime.InteropServices.ExternalException>(e.InnerException);
+    }
+
+    [Fact]
     public void Resuming_repeats_an_uninterrupted_run()
     {
         string data = SyntheticData.Write(images: 3, size: 64, seed: 2);

@@ -101,7 +101,19 @@ public sealed class Trainer
                 group.LearningRate = schedule[epoch];
             }
 
-            double loss = TrainEpoch(model, shadow, optimizer, train, epoch);
+            double loss;
+            try
+            {
+                loss = TrainEpoch(model, shadow, optimizer, train, epoch);
+            }
+            catch (System.Runtime.InteropServices.ExternalException e)
+            {
+                // LibTorch's message carries its C++ stack after the first line; the first line says what failed.
+                string problem = e.Message.Split('\n', 2)[0].Trim();
+                string resumeFrom = File.Exists(last) ? $"the last good checkpoint is {last} (continue with --resume)" : "no checkpoint was written yet";
+                throw new TrainingFailedException($"LibTorch failed at epoch {epoch + 1}: {problem}; {resumeFrom}", e);
+            }
+
             double? metric = null;
             bool lastEpoch = epoch == _options.Epochs - 1;
             if (validation is { Count: > 0 } && ((epoch + 1) % _options.ValidateEvery == 0 || lastEpoch))
