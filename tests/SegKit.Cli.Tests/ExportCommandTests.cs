@@ -133,6 +133,28 @@ public class ExportCommandTests
     }
 
     [Fact]
+    public void Figures_measured_on_an_exported_model_are_recorded_in_a_copys_card()
+    {
+        string source = Path.Combine(Repo.Root, "models", "nuclei.onnx");
+        ModelCard before = ModelCard.ReadFile(source);
+        string copy = Path.Combine(Repo.NewTempDir(), "scored.onnx");
+        var run = CliRun.Of("export", source, "--out", copy, "--metric", "ap@0.5=0.5", "--metric", "holdout_ap@0.5=0.25");
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        ModelCard after = ModelCard.ReadFile(copy);
+        Assert.Equal(0.5, after.ValidationMetrics["ap@0.5"]);
+        Assert.Equal(0.25, after.ValidationMetrics["holdout_ap@0.5"]);
+        Assert.All(before.ValidationMetrics.Where(m => m.Key != "ap@0.5"), m => Assert.Equal(m.Value, after.ValidationMetrics[m.Key]));
+        Assert.Equal(before with { ValidationMetrics = after.ValidationMetrics }, after);
+        Assert.Equal(OnnxReader.ReadFile(source).Graph.Initializers.Count, OnnxReader.ReadFile(copy).Graph.Initializers.Count);
+
+        // Without figures to record an ONNX model is refused as before, naming what it can do.
+        var nothing = CliRun.Of("export", source, "--out", Path.Combine(Repo.NewTempDir(), "x.onnx"));
+        Assert.Equal(2, nothing.ExitCode);
+        Assert.Contains("--metric NAME=VALUE", nothing.Error);
+    }
+
+    [Fact]
     public void The_float16_val_gate_needs_a_conversion_and_a_val_folder()
     {
         string source = Path.Combine(Repo.Root, "models", "nuclei.onnx");

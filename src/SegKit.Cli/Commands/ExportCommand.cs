@@ -79,7 +79,14 @@ internal static class ExportCommand
             }
             else if (onnx && package is null)
             {
-                throw new CliUsageException($"{source} is already an ONNX model; give --bioimageio DIR to package it for bioimage.io, or --weights fp16 --out FILE to store its weights as float16");
+                string[] given = result.GetValue(metrics) ?? [];
+                string? data = result.GetValue(trainingData);
+                if (outPath is not null && (given.Length > 0 || data is not null))
+                {
+                    return RewriteCard(console, source, outPath, data, ParseMetrics(given));
+                }
+
+                throw new CliUsageException($"{source} is already an ONNX model; give --metric NAME=VALUE (or --training-data) --out FILE to record figures in a copy's card, --bioimageio DIR to package it for bioimage.io, or --weights fp16 --out FILE to store its weights as float16");
             }
 
             if (!onnx && outPath is null)
@@ -111,6 +118,37 @@ internal static class ExportCommand
     }
 
     private static string Version => typeof(ExportCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>
+    /// A copy of an exported model whose card records <paramref name="metrics"/> (added to, or replacing, the card's
+    /// figures of the same names) and, when given, <paramref name="trainingData"/>; weights and size model unchanged.
+    /// </summary>
+    private static int RewriteCard(CliConsole console, string source, string outPath, string? trainingData, Dictionary<string, double> metrics)
+    {
+        if (!File.Exists(source))
+        {
+            throw new SegKitException("model file not found", source);
+        }
+
+        OnnxModel model = OnnxReader.ReadFile(source);
+        ModelCard card = ModelCard.FromMetadata(model.Metadata, source)
+            ?? throw new SegKitException("has no SegKit model card to record figures in", source);
+        var merged = new Dictionary<string, double>(card.ValidationMetrics, StringComparer.Ordinal);
+        foreach (var (key, value) in metrics)
+        {
+            merged[key] = value;
+        }
+
+        card = card with { ValidationMetrics = merged, TrainingData = trainingData ?? card.TrainingData };
+        foreach (var (key, value) in card.ToMetadata())
+        {
+            model.Metadata[key] = value;
+        }
+
+        OnnxWriter.WriteFile(outPath, model);
+        console.Out.WriteLine($"wrote {outPath} with {metrics.Count} figure(s) recorded in its card");
+        return ExitCodes.Success;
+    }
 
     private static Dictionary<string, double> ParseMetrics(string[] entries)
     {
