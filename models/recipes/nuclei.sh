@@ -1,46 +1,84 @@
 #!/usr/bin/env bash
 # Recipe for models/nuclei.onnx (see models/nuclei.md). Run from the repository root after scripts/setup.sh.
-# Two pieces, as the shipped model was made; checkpoints live outside the repository (default ~/segkit-runs).
-# Piece 1 (about 1.5 h on 2 cores at 1.7 s per step, 2 torch threads; 4-8x longer on a 2-vCPU AVX2-only machine):
-#   36 images of nuclei-dsb2018/train, from scratch.
-# Piece 2 (about 2 h on one torch thread at 7-8 s per step): fine-tunes piece 1 on 737 images of three CC0 sets,
-#   nuclei-dsb2018/train drawn 4x as often per image (it is the val set's distribution), the 60 held-out stage-1
-#   images excluded (models/splits/); selected on nuclei-dsb2018/val.
-# Either piece continues where it stopped with the same command (--resume); without its checkpoint folder, piece 2
-# starts again from the committed models/nuclei.onnx (--init).
+# The shipped model (session 10) is the fourth of four pieces; checkpoints live outside the repository (default
+# ~/segkit-runs), and every piece continues where it stopped with the same command (--resume). PIECE=6, 7, 9 or 10
+# runs one piece (the numbers are those of models/nuclei.md); without PIECE all four run in turn (about 6 hours of
+# one torch thread on a 2-vCPU Xeon with AMX, bf16 steps; several sessions here).
+#   piece 6:  Cellpose's widths (32-64-128-256) from scratch at Cellpose's nuclei diameter (17 px) on three CC0 sets,
+#             nuclei-dsb2018/train drawn 8x and the colour (H&E, brightfield) stage-1 images 4x per image.
+#   piece 7:  piece 6's best specialised on nuclei-dsb2018/train (the val set's distribution) at a low rate.
+#   piece 9:  narrowed to 24-48-96-192 (14.9 MB in float32, under the 15 MB budget) from piece 7's best
+#             (--init-narrow), trained on the three sets again.
+#   piece 10: piece 9's best specialised on nuclei-dsb2018/train: the shipped weights (its epoch 20).
+# Then the size model (one-pass diameter estimate) is fitted and the val figures are recorded in the card.
+# The 60 held-out stage-1 images (models/splits/) are never trained on; every piece is selected on nuclei-dsb2018/val.
 set -euo pipefail
 segkit=(dotnet src/SegKit.Cli/bin/Release/net10.0/linux-x64/segkit.dll)
 runs=${1:-$HOME/segkit-runs}
 data=../shared/data
+holdout=models/splits/nuclei-dsb2018-stage1-holdout.txt
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
-# The size model (one-pass diameter estimate) is fitted after every export, on the piece-2 training images; the
-# ridge penalty is chosen on val. PIECE=size runs this step alone on the committed model.
+piece=${PIECE:-all}
+
+# The size model, fitted on the training images resampled to 8-51 px objects (the default range, 1/3-2x of 17 px, ends
+# below the 35-40 px nuclei of three val images); the ridge penalty is chosen on val. PIECE=size runs it alone.
 fit_size() {
   "${segkit[@]}" size-model --model models/nuclei.onnx \
     --train $data/nuclei-dsb2018/train --train $data/nuclei-dsb2018-stage1-train --train $data/nuclei-bbbc039 \
-    --exclude models/splits/nuclei-dsb2018-stage1-holdout.txt --val $data/nuclei-dsb2018/val \
-    --regularization 1,0.1,0.01,0.001,0.0001 --scales 4 --seed 0
+    --exclude $holdout --val $data/nuclei-dsb2018/val \
+    --regularization 0.001,0.0001,0.00001,0.000001 --scales 4 --seed 0 --diameters 8,51
 }
-if [ "${PIECE:-2}" = size ]; then
-  fit_size
-  exit 0
-fi
-common=(--kind cellpose --widths 16,32,64,128 --batch-size 8 --patch-size 224 --model-diameter 30 --channels 0,0 --auto-invert)
-
-if [ "${PIECE:-2}" = 1 ]; then
-  nice -n 19 "${segkit[@]}" train "${common[@]}" --train $data/nuclei-dsb2018/train --val $data/nuclei-dsb2018/val \
-    --out "$runs/nuclei-piece1" --epochs 400 --learning-rate 0.005 --validate-every 20 --seed 0 --resume
-  "${segkit[@]}" export "$runs/nuclei-piece1/best.ckpt" --out models/nuclei.onnx \
-    --training-data "nuclei-dsb2018/train (36 images, BBBC038v1 stage-1 test solution, CC0); selected on nuclei-dsb2018/val"
+if [ "$piece" = size ]; then
   fit_size
   exit 0
 fi
 
-nice -n 19 "${segkit[@]}" train "${common[@]}" \
-  --train $data/nuclei-dsb2018/train:4 --train $data/nuclei-dsb2018-stage1-train --train $data/nuclei-bbbc039 \
-  --exclude models/splits/nuclei-dsb2018-stage1-holdout.txt --samples-per-epoch 64 \
-  --val $data/nuclei-dsb2018/val --out "$runs/nuclei-s4" --epochs 100 --learning-rate 0.003 --validate-every 10 --seed 4 \
-  --init models/nuclei.onnx --resume
-"${segkit[@]}" export "$runs/nuclei-s4/best.ckpt" --out models/nuclei.onnx \
-  --training-data "piece 1: nuclei-dsb2018/train (36 images); piece 2: + nuclei-dsb2018-stage1-train (601 of 661, 60 held out) and nuclei-bbbc039 (100), all CC0 (BBBC038v1, BBBC039v1); selected on nuclei-dsb2018/val"
-fit_size
+common=(--kind cellpose --batch-size 8 --patch-size 224 --model-diameter 17 --channels 0,0 --auto-invert --precision bf16
+  --samples-per-epoch 64 --val $data/nuclei-dsb2018/val)
+
+# The colour images of stage1-train (PNG colour type 2), as a folder of links so that they can be drawn more often.
+colour=$runs/nuclei-colour
+if [ ! -d "$colour/images" ]; then
+  mkdir -p "$colour/images" "$colour/masks"
+  for f in $data/nuclei-dsb2018-stage1-train/images/*.png; do
+    if [ "$(od -An -tu1 -j25 -N1 "$f" | tr -d ' ')" = 2 ]; then
+      name=$(basename "$f")
+      ln -sf "$(realpath "$f")" "$colour/images/$name"
+      ln -sf "$(realpath "$data/nuclei-dsb2018-stage1-train/masks/$name")" "$colour/masks/$name"
+    fi
+  done
+fi
+
+if [ "$piece" = all ] || [ "$piece" = 6 ]; then
+  nice -n 19 "${segkit[@]}" train "${common[@]}" --widths 32,64,128,256 \
+    --train $data/nuclei-dsb2018/train:8 --train "$colour":3 --train $data/nuclei-dsb2018-stage1-train --train $data/nuclei-bbbc039 \
+    --exclude $holdout --out "$runs/nuclei-piece6" --epochs 300 --learning-rate 0.005 --validate-every 20 --seed 8 --resume
+  "${segkit[@]}" export "$runs/nuclei-piece6/best.ckpt" --out "$runs/nuclei-piece6/best.onnx"
+fi
+
+if [ "$piece" = all ] || [ "$piece" = 7 ]; then
+  nice -n 19 "${segkit[@]}" train "${common[@]}" --widths 32,64,128,256 --train $data/nuclei-dsb2018/train \
+    --out "$runs/nuclei-piece7" --epochs 100 --learning-rate 0.0005 --validate-every 10 --seed 9 \
+    --init "$runs/nuclei-piece6/best.onnx" --resume
+  "${segkit[@]}" export "$runs/nuclei-piece7/best.ckpt" --out "$runs/nuclei-piece7/best.onnx"
+fi
+
+if [ "$piece" = all ] || [ "$piece" = 9 ]; then
+  nice -n 19 "${segkit[@]}" train "${common[@]}" --widths 24,48,96,192 \
+    --train $data/nuclei-dsb2018/train:8 --train $data/nuclei-dsb2018-stage1-train --train $data/nuclei-bbbc039 \
+    --exclude $holdout --out "$runs/nuclei-piece9" --epochs 150 --learning-rate 0.001 --validate-every 10 --seed 11 \
+    --init "$runs/nuclei-piece7/best.onnx" --init-narrow --resume
+  "${segkit[@]}" export "$runs/nuclei-piece9/best.ckpt" --out "$runs/nuclei-piece9/best.onnx"
+fi
+
+if [ "$piece" = all ] || [ "$piece" = 10 ]; then
+  nice -n 19 "${segkit[@]}" train "${common[@]}" --widths 24,48,96,192 --train $data/nuclei-dsb2018/train \
+    --out "$runs/nuclei-piece10" --epochs 100 --learning-rate 0.0005 --validate-every 10 --seed 12 \
+    --init "$runs/nuclei-piece9/best.onnx" --resume
+  "${segkit[@]}" export "$runs/nuclei-piece10/best.ckpt" --out models/nuclei.onnx \
+    --training-data "nuclei-dsb2018/train, nuclei-dsb2018-stage1-train (601, the 60 held-out images excluded) and nuclei-bbbc039, then nuclei-dsb2018/train alone (BBBC038v1 and BBBC039, CC0); widths 24-48-96-192 narrowed from a 32-256 network; selected on nuclei-dsb2018/val"
+  fit_size
+  # The figures segkit eval gives on val, recorded in the card (replace them with your run's).
+  "${segkit[@]}" eval --model models/nuclei.onnx --images $data/nuclei-dsb2018/val/images --masks $data/nuclei-dsb2018/val/masks \
+    --json "$runs/nuclei-val.json" --out "$runs/nuclei-val"
+fi
