@@ -1,3 +1,4 @@
+using SegKit.Cli.Commands;
 using SegKit.Export;
 using SegKit.Imaging;
 using SegKit.Inference;
@@ -118,18 +119,37 @@ public class ExportCommandTests
         Assert.InRange(converted.Card.ValidationMetrics["float16_ap@0.5"], measured - 0.005, measured + 0.005);
     }
 
+    [Theory]
+    [InlineData(0.7215, 0.7043, false)] // the first shipped model on val: its size model's estimates moved
+    [InlineData(0.7146, 0.7111, true)]
+    [InlineData(0.7000, 0.7049, true)]
+    [InlineData(0.7000, 0.7051, false)] // better by more than the bound is refused too: the gate asks for the same model
+    [InlineData(double.NaN, 0.7, false)]
+    public void The_float16_gate_accepts_AP_within_the_bound_either_way(double full, double half, bool accepted) =>
+        Assert.Equal(accepted, ExportCommand.Float16Accepted(full, half));
+
     [SharedDataFact]
     [Trait("Category", RepositoryLayout.SharedDataCategory)]
-    public void The_float16_val_gate_refuses_weights_that_move_val_AP()
+    public void The_float16_val_gate_on_val_writes_the_model_only_when_the_figures_it_prints_agree()
     {
-        // The shipped model's size model reads the style vector, which float16 weights move: its diameter estimates shift
-        // and val AP@0.5 falls from 0.72 to 0.70 (measured), beyond the 0.005 the gate allows.
         string half = Path.Combine(Repo.NewTempDir(), "nuclei16.onnx");
         var run = CliRun.Of("export", Path.Combine(Repo.Root, "models", "nuclei.onnx"), "--weights", "fp16", "--out", half, "--val", Path.Combine(RepositoryLayout.SharedDataPath, "nuclei-dsb2018", "val"));
 
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("nothing was written", run.Error);
-        Assert.False(File.Exists(half));
+        var figures = System.Text.RegularExpressions.Regex.Match(run.Out, @"float32 (\d\.\d+), float16 (\d\.\d+)");
+        Assert.True(figures.Success, run.ToString());
+        double full = double.Parse(figures.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        double halfAp = double.Parse(figures.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        if (ExportCommand.Float16Accepted(full, halfAp))
+        {
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Equal(full, ModelCard.ReadFile(half).ValidationMetrics["float32_ap@0.5"], 4);
+        }
+        else
+        {
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains("nothing was written", run.Error);
+            Assert.False(File.Exists(half));
+        }
     }
 
     [Fact]
@@ -144,7 +164,7 @@ public class ExportCommandTests
         ModelCard after = ModelCard.ReadFile(copy);
         Assert.Equal(0.5, after.ValidationMetrics["ap@0.5"]);
         Assert.Equal(0.25, after.ValidationMetrics["holdout_ap@0.5"]);
-        Assert.All(before.ValidationMetrics.Where(m => m.Key != "ap@0.5"), m => Assert.Equal(m.Value, after.ValidationMetrics[m.Key]));
+        Assert.All(before.ValidationMetrics.Where(m => m.Key is not ("ap@0.5" or "holdout_ap@0.5")), m => Assert.Equal(m.Value, after.ValidationMetrics[m.Key]));
         Assert.Equal(before with { ValidationMetrics = after.ValidationMetrics }, after);
         Assert.Equal(OnnxReader.ReadFile(source).Graph.Initializers.Count, OnnxReader.ReadFile(copy).Graph.Initializers.Count);
 

@@ -18,7 +18,7 @@ public class InfoCommandTests
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Matches(@"kind +Cellpose", run.Out);
         Assert.Matches(@"size model +fitted on 2940 styles", run.Out);
-        Assert.Matches(@"diameter +30 px", run.Out);
+        Assert.Matches(@"diameter +17 px", run.Out);
 
         // The membrane U-Net has no diameter to estimate, so no size-model line.
         var unet = CliRun.Of("info", Path.Combine(Repo.Root, "models", "membranes.onnx"));

@@ -18,7 +18,7 @@ public class SizeModelCommandTests
         Assert.Contains("penalty 0.001", run.Out);
         Assert.Contains("median relative error of the diameter estimate", run.Out);
         SizeModelParameters size = ModelCard.ReadFile(output).SizeModel!;
-        Assert.Equal((128, 6), (size.Coefficients.Count, size.Samples));
+        Assert.Equal((ModelCard.ReadFile(Path.Combine(Repo.Root, "models", "nuclei.onnx")).SizeModel!.Coefficients.Count, 6), (size.Coefficients.Count, size.Samples));
 
         // --out leaves the given model untouched; the fitted one segments.
         Assert.Equal(shipped, File.ReadAllBytes(Path.Combine(Repo.Root, "models", "nuclei.onnx")));
@@ -67,9 +67,9 @@ public class SizeModelCommandTests
         string nuclei = Path.Combine(Repo.Root, "models", "nuclei.onnx");
         var run = CliRun.Of("size-model", "--model", nuclei, "--train", SampleFolder, "--scales", "2", "--diameters", "12,45", "--out", Path.Combine(Repo.NewTempDir(), "sized.onnx"));
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("resampled to object diameters of 12-45 px (model: 30 px)", run.Out);
+        Assert.Contains("resampled to object diameters of 12-45 px (model: 17 px)", run.Out);
         var byDefault = CliRun.Of("size-model", "--model", nuclei, "--train", SampleFolder, "--scales", "1", "--out", Path.Combine(Repo.NewTempDir(), "sized.onnx"));
-        Assert.Contains("resampled to object diameters of 10-60 px (model: 30 px)", byDefault.Out);
+        Assert.Contains("resampled to object diameters of 5.7-34 px (model: 17 px)", byDefault.Out);
 
         foreach (string bad in new[] { "45,12", "0,10", "12", "a,b" })
         {

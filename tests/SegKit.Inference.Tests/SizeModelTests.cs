@@ -126,7 +126,9 @@ public class SizeModelTests
     {
         string path = Path.Combine(Directory.CreateTempSubdirectory("segkit-size-").FullName, "sized.onnx");
         OnnxModel onnx = OnnxReader.ReadFile(Nuclei);
-        ModelCard card = ModelCard.FromMetadata(onnx.Metadata)! with { SizeModel = new SizeModelParameters(new float[128], new float[128], Math.Log(0.5), 1) };
+        ModelCard shipped = ModelCard.FromMetadata(onnx.Metadata)!;
+        int styleLength = shipped.SizeModel!.StyleMean.Count;
+        ModelCard card = shipped with { SizeModel = new SizeModelParameters(new float[styleLength], new float[styleLength], Math.Log(0.5), 1) };
         foreach (var (key, value) in card.ToMetadata())
         {
             onnx.Metadata[key] = value;

@@ -27,7 +27,7 @@ public sealed class ApiTests : IClassFixture<ApiTests.Default>
         Assert.Equal(["membranes", "nuclei"], models!.Select(m => m.Name));
         ModelDescription nuclei = models![1];
         Assert.Equal("cellpose", nuclei.Kind);
-        Assert.Equal(30, nuclei.Diameter);
+        Assert.Equal(17, nuclei.Diameter);
         Assert.True(nuclei.SizeModel);
         Assert.Contains("ap@0.5", nuclei.Validation.Keys);
         Assert.Equal("unet", models[0].Kind);

@@ -135,16 +135,27 @@ public sealed class LimitTests
     [Fact]
     public async Task The_result_cache_stays_within_its_memory_budget()
     {
-        // Room for one 256 x 256 result (about 4 MB with its image and its network output at the estimated scale), not two.
-        await using var factory = new ServiceFactory(new Dictionary<string, string> { ["ResultCacheBytes"] = "6000000" });
-        using HttpClient client = await factory.ReadyClientAsync();
+        // The size of one 256 x 256 result (its image and its network output at the estimated scale), measured first, then
+        // a budget with room for one such result, not two.
         string image = Path.Combine(ServiceFactory.Samples, "dsb_4be73d68.png");
+        long one;
+        await using (var measuring = new ServiceFactory())
+        {
+            using HttpClient probe = await measuring.ReadyClientAsync();
+            await Http.SegmentAsync(probe, image);
+            one = measuring.Services.GetRequiredService<ResultCache>().Bytes;
+        }
+
+        Assert.InRange(one, 1_000_000, 8_000_000);
+        long budget = one * 3 / 2;
+        await using var factory = new ServiceFactory(new Dictionary<string, string> { ["ResultCacheBytes"] = budget.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        using HttpClient client = await factory.ReadyClientAsync();
         SegmentationResponse first = await Http.SegmentAsync(client, image);
         SegmentationResponse second = await Http.SegmentAsync(client, image);
 
         ResultCache cache = factory.Services.GetRequiredService<ResultCache>();
         Assert.Equal(1, cache.Count);
-        Assert.InRange(cache.Bytes, 1, 6_000_000);
+        Assert.InRange(cache.Bytes, 1, budget);
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"{first.Links.Masks}?flowThreshold=0", null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"{second.Links.Masks}?flowThreshold=0", null)).StatusCode);
     }

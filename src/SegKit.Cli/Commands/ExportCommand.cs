@@ -200,7 +200,7 @@ internal static class ExportCommand
             double full = ValidationAp(console, original, source, card, valDir);
             double half = ValidationAp(console, halfBytes, outPath, card, valDir);
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"AP@0.5 on {valDir}: float32 {full:0.0000}, float16 {half:0.0000} (difference {half - full:+0.0000;-0.0000}; at most {Float16ApTolerance} allowed)"));
-            if (!(Math.Abs(half - full) <= Float16ApTolerance))
+            if (!Float16Accepted(full, half))
             {
                 throw new SegKitException(string.Create(CultureInfo.InvariantCulture, $"float16 weights move AP@0.5 on {valDir} from {full:0.0000} to {half:0.0000}, by more than {Float16ApTolerance}; nothing was written"), source);
             }
@@ -222,6 +222,9 @@ internal static class ExportCommand
 
     /// <summary>Issue 13's bound for a reduced-precision variant: val AP@0.5 within 0.005 of float32.</summary>
     internal const double Float16ApTolerance = 0.005;
+
+    /// <summary>Whether float16 weights keep AP@0.5 within <see cref="Float16ApTolerance"/> of float32's, either way (NaN: no).</summary>
+    internal static bool Float16Accepted(double float32Ap, double float16Ap) => Math.Abs(float16Ap - float32Ap) <= Float16ApTolerance;
 
     /// <summary>The card's record of the gate: AP@0.5 on the --val folder of these float16 weights and of the float32 model they came from.</summary>
     internal const string Float16ApMetric = "float16_ap@0.5";
