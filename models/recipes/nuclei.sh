@@ -78,7 +78,9 @@ if [ "$piece" = all ] || [ "$piece" = 10 ]; then
   "${segkit[@]}" export "$runs/nuclei-piece10/best.ckpt" --out models/nuclei.onnx \
     --training-data "nuclei-dsb2018/train, nuclei-dsb2018-stage1-train (601, the 60 held-out images excluded) and nuclei-bbbc039, then nuclei-dsb2018/train alone (BBBC038v1 and BBBC039, CC0); widths 24-48-96-192 narrowed from a 32-256 network; selected on nuclei-dsb2018/val"
   fit_size
-  # The figures segkit eval gives on val, recorded in the card (replace them with your run's).
+  # The val figures; the shipped card records them with
+  #   segkit export models/nuclei.onnx --out models/nuclei.onnx.new --metric ap@0.5=... --metric ap@0.75=... --metric aji=...
+  # (and the held-out split's from models/recipes/nuclei-holdout.sh), then the new file replaces models/nuclei.onnx.
   "${segkit[@]}" eval --model models/nuclei.onnx --images $data/nuclei-dsb2018/val/images --masks $data/nuclei-dsb2018/val/masks \
     --json "$runs/nuclei-val.json" --out "$runs/nuclei-val"
 fi
