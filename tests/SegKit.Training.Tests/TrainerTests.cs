@@ -103,6 +103,50 @@ public class TrainerTests
     }
 
     [Fact]
+    public void A_libtorch_error_that_does_not_come_back_costs_one_epoch_rerun_and_changes_nothing()
+    {
+        string data = SyntheticData.Write(images: 3, size: 64, seed: 2);
+        var set = SegmentationDataset.Load(data, SegmentationModelKind.Cellpose);
+        var options = TinyCellpose(3) with { BatchSize = 3 };
+        var straight = new Trainer(options, Directory.CreateTempSubdirectory("segkit-run-").FullName).Run(set, null);
+
+        // The error comes after the first step of epoch 2 has updated the weights: the rerun must start from the checkpoint.
+        bool failed = false;
+        var failOnce = new SynchronousProgress<StepReport>(s =>
+        {
+            if (s.Epoch == 2 && !failed)
+            {
+                failed = true;
+                throw new System.Runtime.InteropServices.ExternalException("For integral input tensors, argument alpha must not be a floating point number.\nframe #0: ...");
+            }
+        });
+        var reports = new List<EpochReport>();
+        var retried = new Trainer(options, Directory.CreateTempSubdirectory("segkit-run-").FullName, new SynchronousProgress<EpochReport>(reports.Add), failOnce).Run(set, null);
+
+        Assert.True(failed);
+        Assert.Equal(straight.Epochs.Select(e => e.TrainLoss), retried.Epochs.Select(e => e.TrainLoss));
+        Assert.Equal(File.ReadAllBytes(straight.LastCheckpoint), File.ReadAllBytes(retried.LastCheckpoint));
+        Assert.Equal([null, "For integral input tensors, argument alpha must not be a floating point number.", null], reports.Select(r => r.RetriedAfter));
+    }
+
+    [Fact]
+    public void A_libtorch_error_that_comes_back_stops_the_run_naming_the_checkpoint()
+    {
+        string data = SyntheticData.Write(images: 3, size: 64, seed: 2);
+        var set = SegmentationDataset.Load(data, SegmentationModelKind.Cellpose);
+        string output = Directory.CreateTempSubdirectory("segkit-run-").FullName;
+        var always = new SynchronousProgress<StepReport>(s =>
+        {
+            if (s.Epoch == 2)
+            {
+                throw new System.Runtime.InteropServices.ExternalException("broken");
+            }
+        });
+        var e = Assert.Throws<TrainingFailedException>(() => new Trainer(TinyCellpose(3) with { BatchSize = 3 }, output, steps: always).Run(set, null));
+        Assert.Equal($"LibTorch failed at epoch 2: broken; the last good checkpoint is {Path.Combine(output, Trainer.LastCheckpointName)} (continue with --resume)", e.Message);
+    }
+
+    [Fact]
     public void A_tiny_unet_learns_synthetic_nuclei()
     {
         string data = SyntheticData.Write(images: 4, size: 64, seed: 5);

@@ -274,6 +274,6 @@ internal static class TrainCommand
     private sealed class EpochPrinter(TextWriter writer, int epochs) : IProgress<EpochReport>
     {
         public void Report(EpochReport value) => writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"epoch {value.Epoch}/{epochs}  loss {value.TrainLoss:0.0000}  lr {value.LearningRate:0.######}{(value.ValidationMetric is double m ? $"  validation {m:0.000}" : string.Empty)}  {value.Elapsed.TotalSeconds:0.0} s"));
+            $"epoch {value.Epoch}/{epochs}  loss {value.TrainLoss:0.0000}  lr {value.LearningRate:0.######}{(value.ValidationMetric is double m ? $"  validation {m:0.000}" : string.Empty)}  {value.Elapsed.TotalSeconds:0.0} s{(value.RetriedAfter is string error ? $"  (run again from the last checkpoint after a LibTorch error: {error})" : string.Empty)}"));
     }
 }

@@ -102,16 +102,34 @@ public sealed class Trainer
             }
 
             double loss;
+            string? retriedAfter = null;
             try
             {
                 loss = TrainEpoch(model, shadow, optimizer, train, epoch);
             }
+            catch (System.Runtime.InteropServices.ExternalException e) when (File.Exists(last))
+            {
+                // Seen in long bf16 runs on TorchSharp 0.107 (session 10): LibTorch rejecting a Scalar whose type it could
+                // not read, in BatchNorm's counter or in a loss's "+", once in thousands of steps, and not again when the
+                // run resumed from its checkpoint. The epoch is run once more from the last checkpoint, as --resume would.
+                retriedAfter = FirstLine(e);
+                Checkpoint.Load(last, model, optimizer);
+                foreach (var group in optimizer.ParamGroups)
+                {
+                    group.LearningRate = schedule[epoch]; // the checkpoint holds the previous epoch's rate
+                }
+                try
+                {
+                    loss = TrainEpoch(model, shadow, optimizer, train, epoch);
+                }
+                catch (System.Runtime.InteropServices.ExternalException again)
+                {
+                    throw Failed(again, epoch, last);
+                }
+            }
             catch (System.Runtime.InteropServices.ExternalException e)
             {
-                // LibTorch's message carries its C++ stack after the first line; the first line says what failed.
-                string problem = e.Message.Split('\n', 2)[0].Trim();
-                string resumeFrom = File.Exists(last) ? $"the last good checkpoint is {last} (continue with --resume)" : "no checkpoint was written yet";
-                throw new TrainingFailedException($"LibTorch failed at epoch {epoch + 1}: {problem}; {resumeFrom}", e);
+                throw Failed(e, epoch, last);
             }
 
             double? metric = null;
@@ -128,12 +146,21 @@ public sealed class Trainer
             }
 
             Checkpoint.Save(last, new Checkpoint(_options.Kind.ToString(), epoch, bestMetric, bestEpoch, optionsJson), model, optimizer);
-            var report = new EpochReport(epoch + 1, _options.Epochs, schedule[epoch], loss, metric, clock.Elapsed);
+            var report = new EpochReport(epoch + 1, _options.Epochs, schedule[epoch], loss, metric, clock.Elapsed) { RetriedAfter = retriedAfter };
             log.Add(report, MetricName);
             _progress?.Report(report);
         }
 
         return new TrainingResult(last, File.Exists(best) ? best : null, bestMetric, bestEpoch is null ? null : bestEpoch + 1, Path.Combine(_folder, TrainingLog.CsvName), log.Epochs);
+    }
+
+    // LibTorch's message carries its C++ stack after the first line; the first line says what failed.
+    private static string FirstLine(Exception e) => e.Message.Split('\n', 2)[0].Trim();
+
+    private static TrainingFailedException Failed(Exception e, int epoch, string last)
+    {
+        string resumeFrom = File.Exists(last) ? $"the last good checkpoint is {last} (continue with --resume)" : "no checkpoint was written yet";
+        return new TrainingFailedException($"LibTorch failed at epoch {epoch + 1}: {FirstLine(e)}; {resumeFrom}", e);
     }
 
     /// <summary>Builds the network the options describe (weights drawn from torch's generator).</summary>
