@@ -110,7 +110,7 @@ public sealed class Trainer
             catch (System.Runtime.InteropServices.ExternalException e) when (File.Exists(last))
             {
                 // Seen in long bf16 runs on TorchSharp 0.107 (session 10): LibTorch rejecting a Scalar whose type it could
-                // not read, in BatchNorm's counter or in a loss's "+", once in thousands of steps, and not again when the
+                // not read, in BatchNorm's counter or in a loss's "+", after 500-800 steps, and not again when the
                 // run resumed from its checkpoint. The epoch is run once more from the last checkpoint, as --resume would.
                 retriedAfter = FirstLine(e);
                 Checkpoint.Load(last, model, optimizer);
