@@ -69,6 +69,8 @@ public class TrainerTests
             model.parameters().First().set_(torch.zeros(3));
         }
 
+        // A stale last.ckpt of another run in the folder is not this run's: it is neither reloaded nor named.
+        File.WriteAllBytes(Path.Combine(output, Trainer.LastCheckpointName), [1, 2, 3]);
         var e = Assert.Throws<TrainingFailedException>(() => new Trainer(TinyCellpose(2), output).Run(set, null, initialize: Break));
         Assert.StartsWith("LibTorch failed at epoch 1: ", e.Message);
         Assert.EndsWith("no checkpoint was written yet", e.Message);

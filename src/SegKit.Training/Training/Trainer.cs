@@ -79,12 +79,17 @@ public sealed class Trainer
         using BFloat16Shadow? shadow = _options.Precision == TrainingPrecision.BFloat16 ? new BFloat16Shadow(model, CreateModel()) : null;
         var log = new TrainingLog(_folder);
         int startEpoch = 0;
+
+        // Whether last.ckpt is this run's (resumed from, or written by an epoch of it): a stale one from another run in the
+        // folder is never reloaded to repeat an epoch.
+        bool checkpointed = false;
         double? bestMetric = null;
         int? bestEpoch = null;
         if (resume && File.Exists(last))
         {
             Checkpoint header = Checkpoint.Load(last, model, optimizer);
             startEpoch = header.Epoch + 1;
+            checkpointed = true;
             bestMetric = header.BestMetric;
             bestEpoch = header.BestEpoch;
             log.Restore(header.Epoch + 1); // the log counts epochs from 1
@@ -107,7 +112,7 @@ public sealed class Trainer
             {
                 loss = TrainEpoch(model, shadow, optimizer, train, epoch);
             }
-            catch (System.Runtime.InteropServices.ExternalException e) when (File.Exists(last))
+            catch (System.Runtime.InteropServices.ExternalException e) when (checkpointed)
             {
                 // Seen in long bf16 runs on TorchSharp 0.107 (session 10): LibTorch rejecting a Scalar whose type it could
                 // not read, in BatchNorm's counter or in a loss's "+", after 500-800 steps, and not again when the
@@ -129,7 +134,7 @@ public sealed class Trainer
             }
             catch (System.Runtime.InteropServices.ExternalException e)
             {
-                throw Failed(e, epoch, last);
+                throw Failed(e, epoch, null);
             }
 
             double? metric = null;
@@ -146,6 +151,7 @@ public sealed class Trainer
             }
 
             Checkpoint.Save(last, new Checkpoint(_options.Kind.ToString(), epoch, bestMetric, bestEpoch, optionsJson), model, optimizer);
+            checkpointed = true;
             var report = new EpochReport(epoch + 1, _options.Epochs, schedule[epoch], loss, metric, clock.Elapsed) { RetriedAfter = retriedAfter };
             log.Add(report, MetricName);
             _progress?.Report(report);
@@ -157,9 +163,10 @@ public sealed class Trainer
     // LibTorch's message carries its C++ stack after the first line; the first line says what failed.
     private static string FirstLine(Exception e) => e.Message.Split('\n', 2)[0].Trim();
 
-    private static TrainingFailedException Failed(Exception e, int epoch, string last)
+    /// <param name="last">This run's last checkpoint (written or resumed from); null when it has none yet.</param>
+    private static TrainingFailedException Failed(Exception e, int epoch, string? last)
     {
-        string resumeFrom = File.Exists(last) ? $"the last good checkpoint is {last} (continue with --resume)" : "no checkpoint was written yet";
+        string resumeFrom = last is not null ? $"the last good checkpoint is {last} (continue with --resume)" : "no checkpoint was written yet";
         return new TrainingFailedException($"LibTorch failed at epoch {epoch + 1}: {FirstLine(e)}; {resumeFrom}", e);
     }
 
