@@ -98,6 +98,26 @@ public sealed record ModelCard
     /// <summary>Cellpose: estimates the objects' diameter from the network's style in one pass; null where none was fitted.</summary>
     public SizeModelParameters? SizeModel { get; init; }
 
+    /// <summary>
+    /// Puts this card into <paramref name="metadata"/> (a model's metadata_props) in place of the card there: the keys the
+    /// previous card wrote and this one does not (a size model's refinement turned off, a figure dropped) go; entries that
+    /// are not the card's (the exporter's architecture, the weight storage) stay.
+    /// </summary>
+    public void WriteTo(Dictionary<string, string> metadata)
+    {
+        if (metadata is null)
+            throw new ArgumentNullException(nameof(metadata));
+        Dictionary<string, string> entries = ToMetadata();
+        if (FromMetadata(metadata) is { } previous)
+        {
+            foreach (string key in previous.ToMetadata().Keys)
+                metadata.Remove(key);
+        }
+
+        foreach (var entry in entries)
+            metadata[entry.Key] = entry.Value;
+    }
+
     /// <summary>The metadata_props entries for this card; checks the card first.</summary>
     public Dictionary<string, string> ToMetadata()
     {

@@ -27,6 +27,23 @@ public sealed class SizeModelCardTests
     }
 
     [Fact]
+    public void Writing_a_card_over_another_drops_the_keys_only_the_old_one_had_and_keeps_the_rest()
+    {
+        var refined = SampleModels.CellposeCard() with { SizeModel = Size with { Refine = true } };
+        var metadata = refined.ToMetadata();
+        metadata[OnnxWeightStorage.MetadataKey] = "float16";
+
+        // Refitted without refinement: its flag must not survive from the card it replaces.
+        var plain = refined with { SizeModel = Size };
+        plain.WriteTo(metadata);
+
+        Assert.DoesNotContain("segkit.size.refine", metadata.Keys);
+        Assert.False(ModelCard.FromMetadata(metadata)!.SizeModel!.Refine);
+        Assert.Equal("float16", metadata[OnnxWeightStorage.MetadataKey]);
+        Assert.Equal(plain, ModelCard.FromMetadata(metadata));
+    }
+
+    [Fact]
     public void The_estimate_is_the_regression_on_the_centred_style()
     {
         // log(d / 30) = 3.5 * 0.2 + (-0.125) * (-0.25) + 0.3333333 * 0 - 0.405...

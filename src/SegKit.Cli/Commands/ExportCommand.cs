@@ -133,18 +133,7 @@ internal static class ExportCommand
         OnnxModel model = OnnxReader.ReadFile(source);
         ModelCard card = ModelCard.FromMetadata(model.Metadata, source)
             ?? throw new SegKitException("has no SegKit model card to record figures in", source);
-        var merged = new Dictionary<string, double>(card.ValidationMetrics, StringComparer.Ordinal);
-        foreach (var (key, value) in metrics)
-        {
-            merged[key] = value;
-        }
-
-        card = card with { ValidationMetrics = merged, TrainingData = trainingData ?? card.TrainingData };
-        foreach (var (key, value) in card.ToMetadata())
-        {
-            model.Metadata[key] = value;
-        }
-
+        (WithMetrics(card, metrics) with { TrainingData = trainingData ?? card.TrainingData }).WriteTo(model.Metadata);
         OnnxWriter.WriteFile(outPath, model);
         console.Out.WriteLine($"wrote {outPath} with {metrics.Count} figure(s) recorded in its card");
         return ExitCodes.Success;
@@ -205,15 +194,7 @@ internal static class ExportCommand
                 throw new SegKitException(string.Create(CultureInfo.InvariantCulture, $"float16 weights move AP@0.5 on {valDir} from {full:0.0000} to {half:0.0000}, by more than {Float16ApTolerance}; nothing was written"), source);
             }
 
-            var metrics = new Dictionary<string, double>(card.ValidationMetrics, StringComparer.Ordinal)
-            {
-                [Float16ApMetric] = half,
-                [Float32ApMetric] = full,
-            };
-            foreach (var (key, value) in (card with { ValidationMetrics = metrics }).ToMetadata())
-            {
-                model.Metadata[key] = value;
-            }
+            WithMetrics(card, new Dictionary<string, double> { [Float16ApMetric] = half, [Float32ApMetric] = full }).WriteTo(model.Metadata);
         }
 
         ExportGate.Write(console, model, difference, source, outPath, ExportGate.Float16Tolerance, "the float32 model");
@@ -295,18 +276,8 @@ internal static class ExportCommand
 
         if (extraMetrics.Count > 0)
         {
-            var merged = new Dictionary<string, double>(card.ValidationMetrics, StringComparer.Ordinal);
-            foreach (var (name, value) in extraMetrics)
-            {
-                merged[name] = value;
-            }
-
             // The card's keys are rewritten in place; the exporter's architecture keys stay.
-            card = card with { ValidationMetrics = merged };
-            foreach (var (key, value) in card.ToMetadata())
-            {
-                onnx.Metadata[key] = value;
-            }
+            WithMetrics(card, extraMetrics).WriteTo(onnx.Metadata);
         }
 
         if (half)
@@ -318,6 +289,18 @@ internal static class ExportCommand
         double difference = parity(OnnxWriter.ToBytes(onnx));
         ExportGate.Write(console, onnx, difference, checkpointPath, outPath, half ? ExportGate.Float16Tolerance : ExportGate.ParityTolerance);
         return ExitCodes.Success;
+    }
+
+    /// <summary>The card with <paramref name="metrics"/> added to its figures (replacing those of the same names).</summary>
+    private static ModelCard WithMetrics(ModelCard card, IReadOnlyDictionary<string, double> metrics)
+    {
+        var merged = new Dictionary<string, double>(card.ValidationMetrics, StringComparer.Ordinal);
+        foreach (var (name, value) in metrics)
+        {
+            merged[name] = value;
+        }
+
+        return card with { ValidationMetrics = merged };
     }
 
     private static Dictionary<string, double> Metrics(string name, double? value) =>

@@ -138,10 +138,7 @@ internal static class SizeModelCommand
         }
 
         OnnxModel onnx = OnnxReader.ReadFile(modelPath);
-        foreach (var (key, value) in card!.ToMetadata())
-        {
-            onnx.Metadata[key] = value;
-        }
+        card!.WriteTo(onnx.Metadata);
 
         string target = outPath ?? modelPath;
         OnnxWriter.WriteFile(target, onnx);

@@ -313,10 +313,7 @@ public static class BioImageModelImporter
     /// <summary>The model with the card in its metadata and, where the output is not class logits, nodes that make it so.</summary>
     private static OnnxModel WithCard(OnnxModel model, ModelCard card, BioImageOutputKind kind, int channels)
     {
-        foreach (var (key, text) in card.ToMetadata())
-        {
-            model.Metadata[key] = text;
-        }
+        card.WriteTo(model.Metadata);
 
         if (kind == BioImageOutputKind.Raw)
         {
