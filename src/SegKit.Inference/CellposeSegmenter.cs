@@ -18,7 +18,10 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
     public SegmentationResult Segment(Image image) => Masks(Predict(image), image);
 
     /// <summary>The network's pass over the image (normalised, diameter estimated, rescaled, tiled, blended), before dynamics.</summary>
-    public CellposePrediction Predict(Image image)
+    public CellposePrediction Predict(Image image) => Predict(Input(image));
+
+    /// <summary>The image's channels as the network reads them: selected, normalised, inverted for a bright background.</summary>
+    public CellposeInput Input(Image image)
     {
         ArgumentNullException.ThrowIfNull(image);
         Image input;
@@ -43,6 +46,13 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
             }
         }
 
+        return new CellposeInput(input);
+    }
+
+    /// <summary>The network's pass over a prepared input (diameter estimated, rescaled, tiled, blended), before dynamics.</summary>
+    public CellposePrediction Predict(CellposeInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
         var settings = new CellposeSettings
         {
             ModelDiameter = Options.ModelDiameter,
@@ -56,7 +66,7 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
             FlipAugmentation = Options.FlipAugmentation,
             Dynamics = Options.Dynamics,
         };
-        return CellposePipeline.Predict(input, network, settings);
+        return CellposePipeline.Predict(input.Planes, network, settings);
     }
 
     /// <summary>
@@ -67,15 +77,35 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
     {
         ArgumentNullException.ThrowIfNull(prediction);
         ArgumentNullException.ThrowIfNull(image);
-        if (prediction.Height != image.Height || prediction.Width != image.Width)
-        {
-            throw new ArgumentException($"the prediction is for a {prediction.Width}x{prediction.Height} image, not this {image.Width}x{image.Height} one", nameof(prediction));
-        }
-
+        CheckSize(prediction, image.Height, image.Width);
         CellposeOutput output = CellposePipeline.Masks(prediction, dynamics ?? Options.Dynamics);
-        return new SegmentationResult(output.Masks, output.Flows, output.CellProbability, ObjectMeasurement.Measure(output.Masks, image))
+        return Result(prediction, output, ObjectMeasurement.Measure(output.Masks, image));
+    }
+
+    /// <summary>
+    /// As <see cref="Masks(CellposePrediction, Image, DynamicsOptions?)"/> for a packed image, measured without
+    /// unpacking it.
+    /// </summary>
+    public SegmentationResult Masks(CellposePrediction prediction, PackedImage image, DynamicsOptions? dynamics = null)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        ArgumentNullException.ThrowIfNull(image);
+        CheckSize(prediction, image.Height, image.Width);
+        CellposeOutput output = CellposePipeline.Masks(prediction, dynamics ?? Options.Dynamics);
+        return Result(prediction, output, ObjectMeasurement.Measure(output.Masks, image));
+    }
+
+    private static void CheckSize(CellposePrediction prediction, int height, int width)
+    {
+        if (prediction.Height != height || prediction.Width != width)
+        {
+            throw new ArgumentException($"the prediction is for a {prediction.Width}x{prediction.Height} image, not this {width}x{height} one", nameof(prediction));
+        }
+    }
+
+    private SegmentationResult Result(CellposePrediction prediction, CellposeOutput output, IReadOnlyList<ObjectMeasurement> objects) =>
+        new(output.Masks, output.Flows, output.CellProbability, objects)
         {
             Diameter = prediction.Diameter ?? Options.ModelDiameter,
         };
-    }
 }

@@ -118,21 +118,38 @@ public sealed class ModelSegmenter
         return Card.InvertBrightBackground && BackgroundPolarity.IsBright(scale.Apply(selected), image) ? scale with { Invert = true } : scale;
     }
 
-    /// <summary>Whether the model is a Cellpose network, whose pass can be turned into masks again (<see cref="Predict"/>).</summary>
+    /// <summary>Whether the model is a Cellpose network, whose pass can be turned into masks again (<see cref="Predict(Image, string?)"/>).</summary>
     public bool CanRedoDynamics => _cellpose is not null;
 
+    private CellposeSegmenter Cellpose =>
+        _cellpose ?? throw new InvalidOperationException($"a {Card.Kind} model has no flows to run dynamics on; use Segment");
+
     /// <summary>
-    /// Cellpose: the network's pass over one image, before dynamics, for <see cref="Masks"/> to turn into masks with
+    /// Cellpose: the network's pass over one image, before dynamics, for <see cref="Masks(CellposePrediction, Image, DynamicsOptions)"/> to turn into masks with
     /// any thresholds without running the network again.
     /// </summary>
     /// <exception cref="InvalidOperationException">The model is a U-Net.</exception>
     /// <exception cref="SegKit.Core.InvalidImageException">The image lacks a channel the model reads.</exception>
-    public CellposePrediction Predict(Image image, string? imageName = null)
+    public CellposePrediction Predict(Image image, string? imageName = null) => Predict(Input(image, imageName));
+
+    /// <summary>
+    /// Cellpose: the image's channels as the network reads them (<see cref="Predict(CellposeInput)"/> runs the network
+    /// on them); once made, the image is not needed until the measurements.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model is a U-Net.</exception>
+    /// <exception cref="SegKit.Core.InvalidImageException">The image lacks a channel the model reads.</exception>
+    public CellposeInput Input(Image image, string? imageName = null)
     {
         ArgumentNullException.ThrowIfNull(image);
-        CellposeSegmenter cellpose = _cellpose ?? throw new InvalidOperationException($"a {Card.Kind} model has no flows to run dynamics on again; use Segment");
         ModelChannels.Check(image, Channels, imageName);
-        return cellpose.Predict(image);
+        return Cellpose.Input(image);
+    }
+
+    /// <summary>Cellpose: the network's pass over a prepared input, before dynamics.</summary>
+    /// <exception cref="InvalidOperationException">The model is a U-Net.</exception>
+    public CellposePrediction Predict(CellposeInput input)
+    {
+        return Cellpose.Predict(input);
     }
 
     /// <summary>
@@ -142,8 +159,18 @@ public sealed class ModelSegmenter
     /// <exception cref="InvalidOperationException">The model is a U-Net.</exception>
     public SegmentationResult Masks(CellposePrediction prediction, Image image, DynamicsOptions dynamics)
     {
-        CellposeSegmenter cellpose = _cellpose ?? throw new InvalidOperationException($"a {Card.Kind} model has no flows to run dynamics on again; use Segment");
-        return cellpose.Masks(prediction, image, dynamics);
+        return Cellpose.Masks(prediction, image, dynamics);
+    }
+
+    /// <summary>
+    /// As <see cref="Masks(CellposePrediction, Image, DynamicsOptions)"/> for a packed image, measured without
+    /// unpacking it: an 8-bit RGB image takes 3 bytes per pixel instead of 12 while the network output and the
+    /// dynamics' scratch planes are alive.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model is a U-Net.</exception>
+    public SegmentationResult Masks(CellposePrediction prediction, PackedImage image, DynamicsOptions dynamics)
+    {
+        return Cellpose.Masks(prediction, image, dynamics);
     }
 
     /// <summary>

@@ -1,6 +1,9 @@
 using SegKit.Core;
 using SegKit.Core.Images;
+using SegKit.Core.Pipelines;
+using SegKit.Imaging;
 using SegKit.Onnx;
+using SegKit.Testing;
 
 namespace SegKit.Inference.Tests;
 
@@ -70,5 +73,36 @@ public class ModelSegmenterTests
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new SegmentOptions { Diameter = diameter });
         Assert.Equal("Diameter", e.ParamName);
+    }
+
+    [Fact]
+    public void The_staged_run_on_a_packed_image_gives_what_segment_gives()
+    {
+        // The shipped model on a real sample at a fixed diameter, so the network runs at a rescaled size.
+        using var model = SegmentationModel.Load(Path.Combine(RepositoryLayout.Root, "models", "nuclei.onnx"));
+        ModelSegmenter segmenter = model.CreateSegmenter(new SegmentOptions { Diameter = 21 });
+        Image image = ImageFile.Read(Path.Combine(RepositoryLayout.Root, "models", "samples", "images", "dsb_912a679e.png"));
+        SegmentationResult whole = segmenter.Segment(image);
+
+        PackedImage packed = PackedImage.Pack(image);
+        Assert.Equal(1, packed.BytesPerValue);
+        CellposeInput input = segmenter.Input(packed.Unpack());
+        Assert.Equal((2, image.Height, image.Width), (input.Planes.Channels, input.Planes.Height, input.Planes.Width));
+        CellposePrediction prediction = segmenter.Predict(input);
+        Assert.True(prediction.Rescaled);
+        SegmentationResult staged = segmenter.Masks(prediction, packed, segmenter.CellposeOptions!.Dynamics);
+
+        Assert.True(whole.Labels.MaxLabel > 20, $"{whole.Labels.MaxLabel} objects");
+        Assert.Equal(whole.Labels.Buffer, staged.Labels.Buffer);
+        Assert.Equal(whole.Flows!.Data.ToArray(), staged.Flows!.Data.ToArray());
+        Assert.Equal(whole.Probability, staged.Probability);
+        Assert.Equal(whole.Objects.Select(o => (o.Label, o.Area, o.MeanIntensity[0], o.MeanIntensity[2])), staged.Objects.Select(o => (o.Label, o.Area, o.MeanIntensity[0], o.MeanIntensity[2])));
+        Assert.Equal(image.Height * image.Width, whole.Flows.Height * whole.Flows.Width);
+
+        // The stages check what Segment checks.
+        using var greenBlue = SegmentationModel.Load(SegmentationModelTests.Write(2, 3, GreenBlueNuclei));
+        Assert.Contains("well3.tif", Assert.Throws<InvalidImageException>(() => greenBlue.CreateSegmenter().Input(new Image(1, 32, 32), "well3.tif")).Message);
+        using var unet = SegmentationModel.Load(SegmentationModelTests.Write(1, 3, ValidUNet));
+        Assert.Throws<InvalidOperationException>(() => unet.CreateSegmenter().Input(new Image(1, 32, 32)));
     }
 }

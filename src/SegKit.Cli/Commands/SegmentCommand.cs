@@ -97,8 +97,9 @@ internal static class SegmentCommand
                 }
 
                 var classical = new ClassicalSegmenter(new ClassicalOptions { MinSize = options.Dynamics.MinSize, Sigma = result.GetValue(sigma) });
-                return Execute(console, batch, (image, _) =>
+                return Execute(console, batch, (packed, _) =>
                 {
+                    Image image = packed.Unpack();
                     LabelImage labels = classical.Segment(image);
                     return new SegmentationResult(labels, null, null, ObjectMeasurement.Measure(labels, image));
                 });
@@ -117,12 +118,12 @@ internal static class SegmentCommand
             ModelCard? cardOverride = kindName is null ? null : CardOverride.For(kindName, options.Channels ?? ChannelSelection.Gray, result.GetValue(modelDiameter));
             using var loaded = SegmentationModel.Load(modelPath, cardOverride, result.GetValue(device) == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu, new ConsoleWarningLogger(console));
             ModelSegmenter segmenter = loaded.CreateSegmenter(options);
-            return Execute(console, batch with { Blockwise = () => new BlockwiseSegmenter(loaded, options, block) }, segmenter.Segment);
+            return Execute(console, batch with { Blockwise = () => new BlockwiseSegmenter(loaded, options, block) }, (image, name) => Segment(segmenter, image, name));
         });
         return command;
     }
 
-    private static int Execute(CliConsole console, SegmentBatch batch, Func<Image, string?, SegmentationResult> segment)
+    private static int Execute(CliConsole console, SegmentBatch batch, Func<PackedImage, string?, SegmentationResult> segment)
     {
         IReadOnlyList<string> files = batch.Inputs;
         OutputFolder.Prepare(batch.OutDir);
@@ -154,10 +155,21 @@ internal static class SegmentCommand
 
                 // Checked from the header, before decoding: the pixels of a huge image never reach memory.
                 BlockwiseOutput.CheckWholeImage(file, info, batch);
-                Image image = ImageFile.Read(file);
+                // Held packed (bytes for 8-bit files) and unpacked only where read: the float copy never meets the
+                // network output and the dynamics' planes at the peak of memory.
+                PackedImage image = PackedImage.Pack(ImageFile.Read(file));
+                long pixels = (long)image.Height * image.Width;
+                StageMemory.Release(pixels);
                 SegmentationResult result = segment(image, file);
+                if (!batch.SaveFlows)
+                {
+                    // Not written: the network output they view goes with the dynamics' garbage before the outputs.
+                    result = result with { Flows = null, Probability = null };
+                }
+
                 LabelImage labels = result.Labels;
-                SegmentationOutputs.Write(batch.OutDir, file, image, result, batch.SaveFlows, written =>
+                StageMemory.Release(pixels);
+                SegmentationOutputs.Write(batch.OutDir, file, image.Unpack(), result, batch.SaveFlows, written =>
                 {
                     if (batch.SaveRois || batch.SaveOutlines)
                     {
@@ -201,6 +213,36 @@ internal static class SegmentCommand
 
         return failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
+
+    /// <summary>
+    /// A model's segmentation of a packed image in its stages, collecting between them what the previous one left: the
+    /// network's input from the unpacked values, the network's pass over it, then the dynamics and the measurements on
+    /// the packed values.
+    /// </summary>
+    /// <remarks>
+    /// Each stage's temporaries live in a method of their own: a method that runs once runs unoptimised, and there a
+    /// local keeps its object alive until the method returns, however long after its last use.
+    /// </remarks>
+    private static SegmentationResult Segment(ModelSegmenter segmenter, PackedImage image, string? name)
+    {
+        if (segmenter.CellposeOptions is not { } cellpose)
+        {
+            return segmenter.Segment(image.Unpack(), name);
+        }
+
+        CellposePrediction prediction = Predict(segmenter, image, name);
+        StageMemory.Release((long)image.Height * image.Width);
+        return segmenter.Masks(prediction, image, cellpose.Dynamics);
+    }
+
+    private static CellposePrediction Predict(ModelSegmenter segmenter, PackedImage image, string? name)
+    {
+        CellposeInput input = Input(segmenter, image, name);
+        StageMemory.Release((long)image.Height * image.Width);
+        return segmenter.Predict(input);
+    }
+
+    private static CellposeInput Input(ModelSegmenter segmenter, PackedImage image, string? name) => segmenter.Input(image.Unpack(), name);
 
     /// <summary>", at diameter 18.4 px" for a Cellpose result (what the size model estimated, or what was given), else nothing.</summary>
     private static string AtDiameter(double? diameter) =>

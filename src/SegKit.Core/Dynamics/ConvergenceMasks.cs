@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace SegKit.Core.Dynamics;
 
 /// <summary>
@@ -19,19 +21,28 @@ internal static class ConvergenceMasks
     /// Labels are 1..<paramref name="count"/> in raster order of first appearance.
     /// </summary>
     /// <remarks>
-    /// Apart from the returned labels, the work is proportional to the listed pixels: the histogram is a cached
-    /// zeroed plane (<see cref="ZeroedArrayCache{T}"/>) whose touched bins are zeroed again at the end, and seeds
-    /// are looked for only among the bins that pass the count threshold.
+    /// Apart from the returned labels, the work and the memory are proportional to the listed pixels: the histogram
+    /// lives in <paramref name="zeroedScratch"/> (the dynamics' step field, all zeros again once followed, read as
+    /// ints), whose touched bins are zeroed again at the end; each pixel's bin is written over its
+    /// <paramref name="finalY"/> entry once read; and seeds are looked for only among the bins that pass the count
+    /// threshold.
     /// </remarks>
-    public static int[] Build(int height, int width, int[] pixels, float[] finalY, float[] finalX, double maxSizeFraction, out int count)
+    /// <param name="zeroedScratch">All zeros, at least height * width elements; left all zeros.</param>
+    public static int[] Build(int height, int width, int[] pixels, float[] finalY, float[] finalX, double maxSizeFraction, float[] zeroedScratch, out int count)
     {
         int n = height * width;
-        var bins = new int[pixels.Length];
-        int[] counts = ZeroedArrayCache<int>.Rent(n);
+        if (zeroedScratch.Length < n || finalY.Length != pixels.Length || finalX.Length != pixels.Length)
+        {
+            throw new ArgumentException($"scratch of {zeroedScratch.Length} for {n} bins, {finalY.Length}/{finalX.Length} positions for {pixels.Length} pixels");
+        }
+
+        Span<int> bins = MemoryMarshal.Cast<float, int>(finalY.AsSpan());
+        Span<int> counts = Bins(zeroedScratch, n);
         var candidates = new List<int>();
         for (int i = 0; i < pixels.Length; i++)
         {
             // Cellpose casts the float positions to int: truncation, which is the floor for positions >= 0.
+            // finalY[i] is read before bins[i], its own storage, is written.
             int b = ((int)finalY[i] * width) + (int)finalX[i];
             bins[i] = b;
             if (++counts[b] == SeedMinimum + 1)
@@ -41,7 +52,7 @@ internal static class ConvergenceMasks
         }
 
         long[] seeds = FindSeeds(candidates, counts, height, width);
-        UInt128[] regions = GrowSeeds(seeds, counts, height, width);
+        UInt128[] regions = GrowSeeds(seeds, zeroedScratch, height, width);
 
         // The histogram is no longer needed once the regions exist: its bins become the region map.
         foreach (int b in bins)
@@ -49,7 +60,7 @@ internal static class ConvergenceMasks
             counts[b] = 0;
         }
 
-        int[] regionOf = counts;
+        Span<int> regionOf = counts;
         Paint(seeds, regions, regionOf, width, erase: false);
         var labels = new int[n];
         var sizes = new int[seeds.Length + 1];
@@ -61,7 +72,6 @@ internal static class ConvergenceMasks
         }
 
         Paint(seeds, regions, regionOf, width, erase: true);
-        ZeroedArrayCache<int>.Return(regionOf);
 
         double big = (double)n * maxSizeFraction;
         var map = new int[seeds.Length + 1];
@@ -98,7 +108,7 @@ internal static class ConvergenceMasks
     /// them, so where regions overlap the seed with more pixels wins. Only <paramref name="candidates"/> (the bins
     /// holding more than 10 pixels) can be seeds.
     /// </summary>
-    private static long[] FindSeeds(List<int> candidates, int[] counts, int height, int width)
+    private static long[] FindSeeds(List<int> candidates, ReadOnlySpan<int> counts, int height, int width)
     {
         var seeds = new List<long>();
         foreach (int bin in candidates)
@@ -135,10 +145,10 @@ internal static class ConvergenceMasks
     }
 
     /// <summary>The region of every seed as an 11x11 bit mask around it, grown in parallel (regions are independent).</summary>
-    private static UInt128[] GrowSeeds(long[] seeds, int[] counts, int height, int width)
+    private static UInt128[] GrowSeeds(long[] seeds, float[] histogram, int height, int width)
     {
         var regions = new UInt128[seeds.Length];
-        Parallel.For(0, seeds.Length, k => regions[k] = Grow((int)(seeds[k] & 0xFFFFFFFF), counts, height, width));
+        Parallel.For(0, seeds.Length, k => regions[k] = Grow((int)(seeds[k] & 0xFFFFFFFF), Bins(histogram, height * width), height, width));
         return regions;
     }
 
@@ -146,7 +156,7 @@ internal static class ConvergenceMasks
     /// Writes region index k + 1 (1-based seed order) over every bin of region k, in seed order so that where
     /// regions overlap the later (larger) seed wins, as in Cellpose; or, with <paramref name="erase"/>, writes 0 there.
     /// </summary>
-    private static void Paint(long[] seeds, UInt128[] regions, int[] regionOf, int width, bool erase)
+    private static void Paint(long[] seeds, UInt128[] regions, Span<int> regionOf, int width, bool erase)
     {
         for (int k = 0; k < seeds.Length; k++)
         {
@@ -168,7 +178,7 @@ internal static class ConvergenceMasks
     /// the 3x3 square and keep only bins holding more than 2 pixels (Cellpose's max-pool then multiply; bins
     /// outside the image hold none).
     /// </summary>
-    private static UInt128 Grow(int bin, int[] counts, int height, int width)
+    private static UInt128 Grow(int bin, ReadOnlySpan<int> counts, int height, int width)
     {
         int sy = bin / width;
         int sx = bin - (sy * width);
@@ -215,4 +225,7 @@ internal static class ConvergenceMasks
 
         return region;
     }
+
+    /// <summary>The first <paramref name="n"/> elements of the scratch array as int bins (zero bits are 0 either way).</summary>
+    private static Span<int> Bins(float[] scratch, int n) => MemoryMarshal.Cast<float, int>(scratch.AsSpan(0, n));
 }

@@ -62,7 +62,7 @@ public static class FlowDynamics
     /// <summary>
     /// The network's flows divided by 5 on <paramref name="activePixels"/> and 0 elsewhere (Cellpose's
     /// <c>dP * (cellprob &gt; threshold) / 5</c>), laid out as <see cref="Interleaved"/>, in an array of
-    /// <see cref="ZeroedArrayCache{T}"/> (possibly longer than the field): hand it to <see cref="ReturnSteps"/> when done.
+    /// <see cref="ZeroedArrayCache{T}"/> (possibly longer than the field): <see cref="ClearSteps"/> makes it all zeros again.
     /// </summary>
     internal static float[] InterleavedSteps(FlowField networkFlows, int[] activePixels)
     {
@@ -82,8 +82,8 @@ public static class FlowDynamics
         return field;
     }
 
-    /// <summary>Zeros what <see cref="InterleavedSteps"/> wrote (only the active pixels) and gives the array back to the cache.</summary>
-    internal static void ReturnSteps(float[] field, int width, int[] activePixels)
+    /// <summary>Zeros what <see cref="InterleavedSteps"/> wrote (only the active pixels).</summary>
+    internal static void ClearSteps(float[] field, int width, int[] activePixels)
     {
         int stride = width + 1;
         foreach (int p in activePixels)
@@ -93,8 +93,6 @@ public static class FlowDynamics
             field[at] = 0f;
             field[at + 1] = 0f;
         }
-
-        ZeroedArrayCache<float>.Return(field);
     }
 
     /// <summary>Trajectories over a field laid out by <see cref="Interleaved"/>, in parallel over blocks of pixels.</summary>

@@ -76,8 +76,11 @@ public static class MaskReconstruction
         var finalX = new float[pixels.Length];
         float[] steps = FlowDynamics.InterleavedSteps(networkFlows, pixels);
         FlowDynamics.Follow(steps, height, width, pixels, options.Niter, finalY, finalX);
-        FlowDynamics.ReturnSteps(steps, width, pixels);
-        int[] labels = ConvergenceMasks.Build(height, width, pixels, finalY, finalX, options.MaxSizeFraction, out int count);
+        FlowDynamics.ClearSteps(steps, width, pixels);
+
+        // The step field, all zeros again, holds the convergence histogram: one image-sized scratch plane, not two.
+        int[] labels = ConvergenceMasks.Build(height, width, pixels, finalY, finalX, options.MaxSizeFraction, steps, out int count);
+        ZeroedArrayCache<float>.Return(steps);
         var masks = new LabelImage(height, width, labels, count);
         if (count == 0)
         {

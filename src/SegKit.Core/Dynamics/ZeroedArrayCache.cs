@@ -1,15 +1,16 @@
 namespace SegKit.Core.Dynamics;
 
 /// <summary>
-/// One cached all-zero array per element type, for the image-sized scratch planes of the dynamics (the step field
-/// and the convergence histogram: 48 MB at 2048 x 2048). A fresh large array costs its zeroing, page faults and a
-/// share of a full garbage collection on every call; a user of this cache instead writes a few entries, puts back
-/// zeros where it wrote (work proportional to the pixels it touched, not to the image) and returns the array.
+/// One cached all-zero array per element type, for the image-sized scratch plane of the dynamics (the step field,
+/// which then holds the convergence histogram: 34 MB at 2048 x 2048). A fresh large array costs its zeroing, page
+/// faults and a share of a full garbage collection on every call; a user of this cache instead writes a few entries,
+/// puts back zeros where it wrote (work proportional to the pixels it touched, not to the image) and returns the array.
 /// </summary>
 /// <remarks>
 /// Callers must return an array only when every element is 0 again; an array not returned (an exception on the
-/// way) is simply dropped. Arrays above <see cref="MaxCachedLength"/> elements are not kept, so a one-off huge
-/// image does not pin its scratch memory for the life of the process.
+/// way) is simply dropped. The array is held through a weak reference: between segmentations a full garbage collection
+/// may take it back, so an idle service or a tool writing its outputs does not keep the plane. Arrays above
+/// <see cref="MaxCachedLength"/> elements are not kept at all.
 /// </remarks>
 internal static class ZeroedArrayCache<T>
     where T : unmanaged
@@ -17,15 +18,15 @@ internal static class ZeroedArrayCache<T>
     /// <summary>The longest array kept: 16 M elements (64 MB of float or int), a 2,800 x 2,800 step field.</summary>
     public const int MaxCachedLength = 16 << 20;
 
-    private static T[]? s_cached;
+    private static WeakReference<T[]>? s_cached;
 
     /// <summary>An all-zero array of at least <paramref name="length"/> elements (the cached one when it is long enough).</summary>
     public static T[] Rent(int length)
     {
-        T[]? cached = Interlocked.Exchange(ref s_cached, null);
-        if (cached is not null && cached.Length >= length)
+        WeakReference<T[]>? cached = Interlocked.Exchange(ref s_cached, null);
+        if (cached is not null && cached.TryGetTarget(out T[]? array) && array.Length >= length)
         {
-            return cached;
+            return array;
         }
 
         // A shorter cached array is dropped: the new, longer one takes its place on return.
@@ -37,7 +38,7 @@ internal static class ZeroedArrayCache<T>
     {
         if (zeroed.Length <= MaxCachedLength)
         {
-            Volatile.Write(ref s_cached, zeroed);
+            Volatile.Write(ref s_cached, new WeakReference<T[]>(zeroed));
         }
     }
 }

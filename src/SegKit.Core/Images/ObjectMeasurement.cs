@@ -11,20 +11,61 @@ public sealed record ObjectMeasurement(int Label, long Area, double CentroidY, d
     {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(image);
+        CheckSize(labels, image.Height, image.Width);
         var sums = new double[image.Channels, labels.MaxLabel + 1];
-        int[] l = labels.Buffer;
         for (int c = 0; c < image.Channels; c++)
         {
-            ReadOnlySpan<float> plane = image.Plane(c);
-            for (int i = 0; i < l.Length; i++)
+            for (int y = 0; y < image.Height; y++)
             {
-                if (float.IsFinite(plane[i]))
-                {
-                    sums[c, l[i]] += plane[i];
-                }
+                Accumulate(sums, c, labels.Buffer.AsSpan(y * image.Width, image.Width), image.Row(c, y));
             }
         }
 
+        return Objects(labels, sums);
+    }
+
+    /// <summary>As <see cref="Measure(LabelImage, Image)"/> on a packed image, without unpacking it: the same values.</summary>
+    public static IReadOnlyList<ObjectMeasurement> Measure(LabelImage labels, PackedImage image)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(image);
+        CheckSize(labels, image.Height, image.Width);
+        var sums = new double[image.Channels, labels.MaxLabel + 1];
+        var row = new float[image.Width];
+        for (int c = 0; c < image.Channels; c++)
+        {
+            for (int y = 0; y < image.Height; y++)
+            {
+                image.ReadRow(c, y, row);
+                Accumulate(sums, c, labels.Buffer.AsSpan(y * image.Width, image.Width), row);
+            }
+        }
+
+        return Objects(labels, sums);
+    }
+
+    private static void CheckSize(LabelImage labels, int height, int width)
+    {
+        if (labels.Height != height || labels.Width != width)
+        {
+            throw new ShapeMismatchException($"labels are {labels.Width}x{labels.Height}, the image {width}x{height}");
+        }
+    }
+
+    private static void Accumulate(double[,] sums, int channel, ReadOnlySpan<int> labels, ReadOnlySpan<float> values)
+    {
+        for (int x = 0; x < labels.Length; x++)
+        {
+            if (float.IsFinite(values[x]))
+            {
+                sums[channel, labels[x]] += values[x];
+            }
+        }
+    }
+
+    private static List<ObjectMeasurement> Objects(LabelImage labels, double[,] sums)
+    {
+        int channels = sums.GetLength(0);
         return labels.Objects().Select(o => new ObjectMeasurement(
             o.Label,
             o.Area,
@@ -32,6 +73,6 @@ public sealed record ObjectMeasurement(int Label, long Area, double CentroidY, d
             o.CentroidX,
             o.Box,
             2 * Math.Sqrt(o.Area / Math.PI),
-            Enumerable.Range(0, image.Channels).Select(c => sums[c, o.Label] / o.Area).ToArray())).ToList();
+            Enumerable.Range(0, channels).Select(c => sums[c, o.Label] / o.Area).ToArray())).ToList();
     }
 }

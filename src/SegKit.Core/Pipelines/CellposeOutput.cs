@@ -5,7 +5,8 @@ namespace SegKit.Core.Pipelines;
 
 /// <summary>
 /// What a Cellpose network run gives, at the image's own size: masks, the network's flows (5x unit flows, vectors
-/// scaled back with the image) and the cell-probability logits. At the network's own scale the flows are a view of the
-/// prediction's output, not a copy: read them, or copy before changing them.
+/// scaled back with the image) and the cell-probability logits. The flows are a view, not a copy: of the prediction's
+/// output at the network's own scale, else of the planes resampled to the image's size. Read them, or copy before
+/// changing them.
 /// </summary>
 public sealed record CellposeOutput(LabelImage Masks, FlowField Flows, float[] CellProbability);

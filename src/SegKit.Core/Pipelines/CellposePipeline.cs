@@ -89,10 +89,7 @@ public static class CellposePipeline
         int h = prediction.Height;
         int w = prediction.Width;
         Image back = Resampling.Flows(output, h, w);
-        return new CellposeOutput(
-            Resampling.Nearest(masks, h, w),
-            new FlowField(h, w, back.Buffer[..(2 * h * w)]),
-            back.Plane(2).ToArray());
+        return new CellposeOutput(Resampling.Nearest(masks, h, w), FlowField.ViewOf(h, w, back.Buffer), back.Plane(2).ToArray());
     }
 
     /// <summary>
