@@ -8,9 +8,8 @@ namespace SegKit.Core.Dynamics;
 /// </summary>
 /// <remarks>
 /// Callers must return an array only when every element is 0 again; an array not returned (an exception on the
-/// way) is simply dropped. The array is held through a weak reference: between segmentations a full garbage collection
-/// may take it back, so an idle service or a tool writing its outputs does not keep the plane. Arrays above
-/// <see cref="MaxCachedLength"/> elements are not kept at all.
+/// way) is simply dropped. Arrays above <see cref="MaxCachedLength"/> elements are not kept, so a one-off huge
+/// image does not pin its scratch memory for the life of the process.
 /// </remarks>
 internal static class ZeroedArrayCache<T>
     where T : unmanaged
@@ -18,15 +17,15 @@ internal static class ZeroedArrayCache<T>
     /// <summary>The longest array kept: 16 M elements (64 MB of float or int), a 2,800 x 2,800 step field.</summary>
     public const int MaxCachedLength = 16 << 20;
 
-    private static WeakReference<T[]>? s_cached;
+    private static T[]? s_cached;
 
     /// <summary>An all-zero array of at least <paramref name="length"/> elements (the cached one when it is long enough).</summary>
     public static T[] Rent(int length)
     {
-        WeakReference<T[]>? cached = Interlocked.Exchange(ref s_cached, null);
-        if (cached is not null && cached.TryGetTarget(out T[]? array) && array.Length >= length)
+        T[]? cached = Interlocked.Exchange(ref s_cached, null);
+        if (cached is not null && cached.Length >= length)
         {
-            return array;
+            return cached;
         }
 
         // A shorter cached array is dropped: the new, longer one takes its place on return.
@@ -38,7 +37,7 @@ internal static class ZeroedArrayCache<T>
     {
         if (zeroed.Length <= MaxCachedLength)
         {
-            Volatile.Write(ref s_cached, new WeakReference<T[]>(zeroed));
+            Volatile.Write(ref s_cached, zeroed);
         }
     }
 }
