@@ -1,3 +1,4 @@
+using SegKit.Core.Flows;
 using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
 using SegKit.Core.Pipelines;
@@ -79,20 +80,27 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
         ArgumentNullException.ThrowIfNull(image);
         CheckSize(prediction, image.Height, image.Width);
         CellposeOutput output = CellposePipeline.Masks(prediction, dynamics ?? Options.Dynamics);
-        return Result(prediction, output, ObjectMeasurement.Measure(output.Masks, image));
+        return Result(prediction, output.Masks, output.Flows, output.CellProbability, ObjectMeasurement.Measure(output.Masks, image));
     }
 
     /// <summary>
     /// As <see cref="Masks(CellposePrediction, Image, DynamicsOptions?)"/> for a packed image, measured without
-    /// unpacking it.
+    /// unpacking it. Without <paramref name="withFlows"/> the result's flows and probability are null, and nothing is
+    /// resampled or copied for them.
     /// </summary>
-    public SegmentationResult Masks(CellposePrediction prediction, PackedImage image, DynamicsOptions? dynamics = null)
+    public SegmentationResult Masks(CellposePrediction prediction, PackedImage image, DynamicsOptions? dynamics = null, bool withFlows = true)
     {
         ArgumentNullException.ThrowIfNull(prediction);
         ArgumentNullException.ThrowIfNull(image);
         CheckSize(prediction, image.Height, image.Width);
-        CellposeOutput output = CellposePipeline.Masks(prediction, dynamics ?? Options.Dynamics);
-        return Result(prediction, output, ObjectMeasurement.Measure(output.Masks, image));
+        if (withFlows)
+        {
+            CellposeOutput output = CellposePipeline.Masks(prediction, dynamics ?? Options.Dynamics);
+            return Result(prediction, output.Masks, output.Flows, output.CellProbability, ObjectMeasurement.Measure(output.Masks, image));
+        }
+
+        LabelImage labels = CellposePipeline.Labels(prediction, dynamics ?? Options.Dynamics);
+        return Result(prediction, labels, null, null, ObjectMeasurement.Measure(labels, image));
     }
 
     private static void CheckSize(CellposePrediction prediction, int height, int width)
@@ -103,8 +111,8 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
         }
     }
 
-    private SegmentationResult Result(CellposePrediction prediction, CellposeOutput output, IReadOnlyList<ObjectMeasurement> objects) =>
-        new(output.Masks, output.Flows, output.CellProbability, objects)
+    private SegmentationResult Result(CellposePrediction prediction, LabelImage labels, FlowField? flows, float[]? probability, IReadOnlyList<ObjectMeasurement> objects) =>
+        new(labels, flows, probability, objects)
         {
             Diameter = prediction.Diameter ?? Options.ModelDiameter,
         };

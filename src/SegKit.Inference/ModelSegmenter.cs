@@ -165,12 +165,13 @@ public sealed class ModelSegmenter
     /// <summary>
     /// As <see cref="Masks(CellposePrediction, Image, DynamicsOptions)"/> for a packed image, measured without
     /// unpacking it: an 8-bit RGB image takes 3 bytes per pixel instead of 12 while the network output and the
-    /// dynamics' scratch planes are alive.
+    /// dynamics' scratch planes are alive. Without <paramref name="withFlows"/> the result's flows and probability are
+    /// null, and nothing is resampled or copied for them.
     /// </summary>
     /// <exception cref="InvalidOperationException">The model is a U-Net.</exception>
-    public SegmentationResult Masks(CellposePrediction prediction, PackedImage image, DynamicsOptions dynamics)
+    public SegmentationResult Masks(CellposePrediction prediction, PackedImage image, DynamicsOptions dynamics, bool withFlows = true)
     {
-        return Cellpose.Masks(prediction, image, dynamics);
+        return Cellpose.Masks(prediction, image, dynamics, withFlows);
     }
 
     /// <summary>

@@ -99,6 +99,12 @@ public class ModelSegmenterTests
         Assert.Equal(whole.Objects.Select(o => (o.Label, o.Area, o.MeanIntensity[0], o.MeanIntensity[2])), staged.Objects.Select(o => (o.Label, o.Area, o.MeanIntensity[0], o.MeanIntensity[2])));
         Assert.Equal(image.Height * image.Width, whole.Flows.Height * whole.Flows.Width);
 
+        // Without flows: the same masks and objects, nothing else.
+        SegmentationResult bare = segmenter.Masks(prediction, packed, segmenter.CellposeOptions!.Dynamics, withFlows: false);
+        Assert.Equal(whole.Labels.Buffer, bare.Labels.Buffer);
+        Assert.Equal((null, null), (bare.Flows, bare.Probability));
+        Assert.Equal(whole.Objects.Select(o => o.CentroidX), bare.Objects.Select(o => o.CentroidX));
+
         // The stages check what Segment checks.
         using var greenBlue = SegmentationModel.Load(SegmentationModelTests.Write(2, 3, GreenBlueNuclei));
         Assert.Contains("well3.tif", Assert.Throws<InvalidImageException>(() => greenBlue.CreateSegmenter().Input(new Image(1, 32, 32), "well3.tif")).Message);

@@ -118,7 +118,7 @@ internal static class SegmentCommand
             ModelCard? cardOverride = kindName is null ? null : CardOverride.For(kindName, options.Channels ?? ChannelSelection.Gray, result.GetValue(modelDiameter));
             using var loaded = SegmentationModel.Load(modelPath, cardOverride, result.GetValue(device) == "cuda" ? ExecutionDevice.Cuda : ExecutionDevice.Cpu, new ConsoleWarningLogger(console));
             ModelSegmenter segmenter = loaded.CreateSegmenter(options);
-            return Execute(console, batch with { Blockwise = () => new BlockwiseSegmenter(loaded, options, block) }, (image, name) => Segment(segmenter, image, name));
+            return Execute(console, batch with { Blockwise = () => new BlockwiseSegmenter(loaded, options, block) }, (image, name) => Segment(segmenter, image, name, batch.SaveFlows));
         });
         return command;
     }
@@ -161,12 +161,6 @@ internal static class SegmentCommand
                 long pixels = (long)image.Height * image.Width;
                 StageMemory.Release(pixels);
                 SegmentationResult result = segment(image, file);
-                if (!batch.SaveFlows)
-                {
-                    // Not written: the network output they view goes with the dynamics' garbage before the outputs.
-                    result = result with { Flows = null, Probability = null };
-                }
-
                 LabelImage labels = result.Labels;
                 StageMemory.Release(pixels);
                 SegmentationOutputs.Write(batch.OutDir, file, image.Unpack(), result, batch.SaveFlows, written =>
@@ -217,13 +211,13 @@ internal static class SegmentCommand
     /// <summary>
     /// A model's segmentation of a packed image in its stages, collecting between them what the previous one left: the
     /// network's input from the unpacked values, the network's pass over it, then the dynamics and the measurements on
-    /// the packed values.
+    /// the packed values; flows and probability only when they are written.
     /// </summary>
     /// <remarks>
     /// Each stage's temporaries live in a method of their own: a method that runs once runs unoptimised, and there a
     /// local keeps its object alive until the method returns, however long after its last use.
     /// </remarks>
-    private static SegmentationResult Segment(ModelSegmenter segmenter, PackedImage image, string? name)
+    private static SegmentationResult Segment(ModelSegmenter segmenter, PackedImage image, string? name, bool withFlows)
     {
         if (segmenter.CellposeOptions is not { } cellpose)
         {
@@ -232,7 +226,7 @@ internal static class SegmentCommand
 
         CellposePrediction prediction = Predict(segmenter, image, name);
         StageMemory.Release((long)image.Height * image.Width);
-        return segmenter.Masks(prediction, image, cellpose.Dynamics);
+        return segmenter.Masks(prediction, image, cellpose.Dynamics, withFlows);
     }
 
     private static CellposePrediction Predict(ModelSegmenter segmenter, PackedImage image, string? name)

@@ -45,7 +45,7 @@ public static class CellposePipeline
             double? estimate = estimator.Estimate(input);
             bool close = estimate is not double e || !(e > 0 && double.IsFinite(e)) || Math.Abs((e / settings.ModelDiameter) - 1) <= settings.EstimateTolerance;
             CellposePrediction atEstimate = PredictAtDiameter(input, network, settings, close ? null : estimate);
-            if (settings.RefineDiameter && Masks(atEstimate, settings.Dynamics).Masks.MedianDiameter() is double measured
+            if (settings.RefineDiameter && Labels(atEstimate, settings.Dynamics).MedianDiameter() is double measured
                 && Math.Abs((measured / (atEstimate.Diameter ?? settings.ModelDiameter)) - 1) > settings.EstimateTolerance)
             {
                 return PredictAtDiameter(input, network, settings, measured);
@@ -55,7 +55,7 @@ public static class CellposePipeline
         }
 
         CellposePrediction prediction = PredictAtDiameter(input, network, settings, settings.Diameter);
-        if (settings.Diameter is null && settings.EstimateDiameter && Masks(prediction, settings.Dynamics).Masks.MedianDiameter() is double estimated)
+        if (settings.Diameter is null && settings.EstimateDiameter && Labels(prediction, settings.Dynamics).MedianDiameter() is double estimated)
         {
             prediction = PredictAtDiameter(input, network, settings, estimated);
         }
@@ -73,23 +73,32 @@ public static class CellposePipeline
         ArgumentNullException.ThrowIfNull(prediction);
         ArgumentNullException.ThrowIfNull(dynamics);
         Image output = prediction.NetworkOutput;
-        int sh = output.Height;
-        int sw = output.Width;
 
         // The dynamics read the network output in place, and the result's flows are a view of it (read-only by
         // contract: the prediction stays reusable). Only the probability is copied (it must be an array of its own),
         // after the dynamics, so its 4 bytes per pixel never meet the dynamics' scratch planes.
-        FlowField flows = FlowField.ViewOf(sh, sw, output.Buffer);
-        LabelImage masks = MaskReconstruction.Run(flows, output.Buffer, 2 * sh * sw, dynamics).Masks;
+        LabelImage masks = NetworkScaleMasks(prediction, dynamics);
         if (!prediction.Rescaled)
         {
-            return new CellposeOutput(masks, flows, output.Plane(2).ToArray());
+            return new CellposeOutput(masks, FlowField.ViewOf(output.Height, output.Width, output.Buffer), output.Plane(2).ToArray());
         }
 
         int h = prediction.Height;
         int w = prediction.Width;
         Image back = Resampling.Flows(output, h, w);
         return new CellposeOutput(Resampling.Nearest(masks, h, w), FlowField.ViewOf(h, w, back.Buffer), back.Plane(2).ToArray());
+    }
+
+    /// <summary>
+    /// The masks of <see cref="Masks"/> alone, at the image's size: for callers that do not keep the flows and
+    /// probability, which are then neither resampled nor copied (12 bytes per pixel of the image when rescaled).
+    /// </summary>
+    public static LabelImage Labels(CellposePrediction prediction, DynamicsOptions dynamics)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        ArgumentNullException.ThrowIfNull(dynamics);
+        LabelImage masks = NetworkScaleMasks(prediction, dynamics);
+        return prediction.Rescaled ? Resampling.Nearest(masks, prediction.Height, prediction.Width) : masks;
     }
 
     /// <summary>
@@ -108,6 +117,13 @@ public static class CellposePipeline
     {
         double scale = diameter is double d ? Resampling.ScaleForDiameter(modelDiameter, d) : 1.0;
         return (Math.Max(1, (int)Math.Round(height * scale)), Math.Max(1, (int)Math.Round(width * scale)));
+    }
+
+    private static LabelImage NetworkScaleMasks(CellposePrediction prediction, DynamicsOptions dynamics)
+    {
+        Image output = prediction.NetworkOutput;
+        int plane = output.Height * output.Width;
+        return MaskReconstruction.Run(FlowField.ViewOf(output.Height, output.Width, output.Buffer), output.Buffer, 2 * plane, dynamics).Masks;
     }
 
     private static CellposePrediction PredictAtDiameter(Image input, ITileNetwork network, CellposeSettings settings, double? diameter)
