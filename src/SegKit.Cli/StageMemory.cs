@@ -9,7 +9,7 @@ namespace SegKit.Cli;
 /// </summary>
 internal static class StageMemory
 {
-    /// <summary>Images from this many pixels (one megapixel) up are collected after between stages.</summary>
+    /// <summary>Images of this many pixels (one megapixel) or more are collected for between stages.</summary>
     public const long MinimumPixels = 1 << 20;
 
     public static void Release(long pixels)
