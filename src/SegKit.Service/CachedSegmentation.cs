@@ -15,7 +15,7 @@ public sealed class CachedSegmentation
     private SegmentationResult _result;
     private DynamicsOptions _dynamics;
 
-    public CachedSegmentation(string id, ServedModel model, string imageName, Image image, CellposePrediction? prediction, SegmentationResult result, DynamicsOptions dynamics)
+    public CachedSegmentation(string id, ServedModel model, string imageName, PackedImage image, CellposePrediction? prediction, SegmentationResult result, DynamicsOptions dynamics)
     {
         Id = id;
         Model = model;
@@ -32,7 +32,8 @@ public sealed class CachedSegmentation
 
     public string ImageName { get; }
 
-    public Image Image { get; }
+    /// <summary>The image, packed (an 8-bit RGB image takes 3 bytes per pixel here instead of 12 as floats).</summary>
+    public PackedImage Image { get; }
 
     /// <summary>The network's pass; null for a U-Net, whose result cannot be re-thresholded.</summary>
     public CellposePrediction? Prediction { get; }
@@ -63,7 +64,7 @@ public sealed class CachedSegmentation
         get
         {
             long pixels = (long)Image.Height * Image.Width;
-            return (Image.Buffer.Length * sizeof(float)) + (Prediction?.SizeInBytes ?? 0) + (pixels * (sizeof(int) + (3 * sizeof(float))));
+            return Image.SizeInBytes + (Prediction?.SizeInBytes ?? 0) + (pixels * (sizeof(int) + (3 * sizeof(float))));
         }
     }
 }

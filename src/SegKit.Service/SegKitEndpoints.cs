@@ -99,8 +99,8 @@ public static class SegKitEndpoints
             {
                 "labels.png" => Results.File(LabelImageFile.Encode(result.Labels, ".png"), "image/png", $"{stem}_masks.png"),
                 "labels.tif" => Results.File(LabelImageFile.Encode(result.Labels, ".tif"), "image/tiff", $"{stem}_masks.tif"),
-                "overlay.png" => Results.File(Overlay.EncodePng(entry.Image, result.Labels), "image/png", $"{stem}_overlay.png"),
-                "objects.csv" => Results.File(Encoding.UTF8.GetBytes(ObjectTable.ToCsv(result.Labels, entry.Image)), "text/csv", $"{stem}_objects.csv"),
+                "overlay.png" => Results.File(Overlay.EncodePng(entry.Image.Unpack(), result.Labels), "image/png", $"{stem}_overlay.png"),
+                "objects.csv" => Results.File(Encoding.UTF8.GetBytes(ObjectTable.ToCsv(result.Labels, entry.Image.Unpack())), "text/csv", $"{stem}_objects.csv"),
                 "flows.npy" when result.Flows is { } flows => Results.File(Npy(s => NpyFile.Write<float>(s, "<f4", flows.Data, 2, flows.Height, flows.Width)), "application/octet-stream", $"{stem}_flows.npy"),
                 "cellprob.npy" when result.Probability is { } p && entry.Prediction is not null => Results.File(Npy(s => NpyFile.Write<float>(s, "<f4", p.AsSpan(), entry.Image.Height, entry.Image.Width)), "application/octet-stream", $"{stem}_cellprob.npy"),
                 "flows.npy" or "cellprob.npy" => throw new RequestRejectedException(StatusCodes.Status404NotFound, $"result {id} comes from a {entry.Model.Card.Kind} model, which has no flows"),

@@ -80,7 +80,7 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
         SegmentationResult result = entry.Model.Model.CreateSegmenter(new SegmentOptions { Dynamics = dynamics }).Masks(prediction, entry.Image, dynamics);
         entry.Update(result, dynamics);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return Respond(entry, new TimingReport(0, 0, 0, seconds, seconds, seconds / Megapixels(entry.Image)), cached: true);
+        return Respond(entry, new TimingReport(0, 0, 0, seconds, seconds, seconds / Megapixels(entry.Image.Height, entry.Image.Width)), cached: true);
     }
 
     /// <summary>A cached result, or 404 saying why it may be gone.</summary>
@@ -143,16 +143,16 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
         }
 
         double dynamics = Stopwatch.GetElapsedTime(phase).TotalSeconds;
-        var entry = new CachedSegmentation(Guid.NewGuid().ToString("N"), model, imageName, image, prediction, result, query.Dynamics);
+        var entry = new CachedSegmentation(Guid.NewGuid().ToString("N"), model, imageName, PackedImage.Pack(image), prediction, result, query.Dynamics);
         bool cached = cache.Add(entry);
         double total = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        double megapixels = Megapixels(image);
+        double megapixels = Megapixels(image.Height, image.Width);
         metrics.Segmented(network + dynamics, megapixels);
         logger.LogInformation("{Image} ({Width}x{Height}) with {Model}: {Count} objects in {Seconds:0.00} s", imageName, image.Width, image.Height, model.Name, result.Objects.Count, total);
         return Respond(entry, new TimingReport(queued, decode, network, dynamics, total, (network + dynamics) / megapixels), cached);
     }
 
-    private static double Megapixels(Image image) => Math.Max(1e-6, (double)image.Height * image.Width / 1e6);
+    private static double Megapixels(int height, int width) => Math.Max(1e-6, (double)height * width / 1e6);
 
     private static SegmentationResponse Respond(CachedSegmentation entry, TimingReport timing, bool cached)
     {

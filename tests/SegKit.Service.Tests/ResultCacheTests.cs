@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SegKit.Core.Dynamics;
+using SegKit.Core.Images;
 using SegKit.Imaging;
 using SegKit.Inference;
 
@@ -39,6 +40,7 @@ public sealed class ResultCacheTests : IDisposable
     public void An_entry_larger_than_the_whole_budget_is_not_kept()
     {
         CachedSegmentation a = Entry("a");
+        Assert.Equal(1, a.Image.BytesPerValue); // the 8-bit sample is held in bytes, and counted so
         var cache = new ResultCache(Options.Create(new SegKitServiceOptions { ResultCacheBytes = a.SizeInBytes - 1 }), new ManualTime());
         Assert.False(cache.Add(a));
         Assert.Equal(0, cache.Count);
@@ -49,6 +51,6 @@ public sealed class ResultCacheTests : IDisposable
         var image = ImageFile.Read(Path.Combine(ServiceFactory.Samples, "dsb_4be73d68.png"));
         ModelSegmenter segmenter = _model.Model.CreateSegmenter(new SegmentOptions { Diameter = 30 });
         var prediction = segmenter.Predict(image);
-        return new CachedSegmentation(id, _model, "a.png", image, prediction, segmenter.Masks(prediction, image, DynamicsOptions.Default), DynamicsOptions.Default);
+        return new CachedSegmentation(id, _model, "a.png", PackedImage.Pack(image), prediction, segmenter.Masks(prediction, image, DynamicsOptions.Default), DynamicsOptions.Default);
     }
 }
