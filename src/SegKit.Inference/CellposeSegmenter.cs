@@ -1,5 +1,5 @@
-using SegKit.Core.Flows;
 using SegKit.Core.Dynamics;
+using SegKit.Core.Flows;
 using SegKit.Core.Images;
 using SegKit.Core.Pipelines;
 using SegKit.Core.Tiling;

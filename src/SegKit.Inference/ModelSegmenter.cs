@@ -125,8 +125,9 @@ public sealed class ModelSegmenter
         _cellpose ?? throw new InvalidOperationException($"a {Card.Kind} model has no flows to run dynamics on; use Segment");
 
     /// <summary>
-    /// Cellpose: the network's pass over one image, before dynamics, for <see cref="Masks(CellposePrediction, Image, DynamicsOptions)"/> to turn into masks with
-    /// any thresholds without running the network again.
+    /// Cellpose: the network's pass over one image, before dynamics, for
+    /// <see cref="Masks(CellposePrediction, Image, DynamicsOptions)"/> to turn into masks with any thresholds without
+    /// running the network again.
     /// </summary>
     /// <exception cref="InvalidOperationException">The model is a U-Net.</exception>
     /// <exception cref="SegKit.Core.InvalidImageException">The image lacks a channel the model reads.</exception>
