@@ -1,3 +1,5 @@
+using SegKit.Core.Images;
+
 namespace SegKit.Cli;
 
 /// <summary>
@@ -12,9 +14,10 @@ internal static class StageMemory
     /// <summary>Images of this many pixels (one megapixel) or more are collected for between stages.</summary>
     public const long MinimumPixels = 1 << 20;
 
-    public static void Release(long pixels)
+    /// <summary>Collects when <paramref name="image"/>, the image being segmented, is large enough for it to pay.</summary>
+    public static void Release(PackedImage image)
     {
-        if (pixels >= MinimumPixels)
+        if ((long)image.Height * image.Width >= MinimumPixels)
         {
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }

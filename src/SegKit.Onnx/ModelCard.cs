@@ -105,17 +105,20 @@ public sealed record ModelCard
     /// </summary>
     public void WriteTo(Dictionary<string, string> metadata)
     {
-        if (metadata is null)
-            throw new ArgumentNullException(nameof(metadata));
+        ArgumentNullException.ThrowIfNull(metadata);
         Dictionary<string, string> entries = ToMetadata();
         if (FromMetadata(metadata) is { } previous)
         {
             foreach (string key in previous.ToMetadata().Keys)
+            {
                 metadata.Remove(key);
+            }
         }
 
-        foreach (var entry in entries)
-            metadata[entry.Key] = entry.Value;
+        foreach (var (key, value) in entries)
+        {
+            metadata[key] = value;
+        }
     }
 
     /// <summary>The metadata_props entries for this card; checks the card first.</summary>

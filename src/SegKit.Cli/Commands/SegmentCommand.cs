@@ -158,11 +158,10 @@ internal static class SegmentCommand
                 // Held packed (bytes for 8-bit files) and unpacked only where read: the float copy never meets the
                 // network output and the dynamics' planes at the peak of memory.
                 PackedImage image = PackedImage.Pack(ImageFile.Read(file));
-                long pixels = (long)image.Height * image.Width;
-                StageMemory.Release(pixels);
+                StageMemory.Release(image);
                 SegmentationResult result = segment(image, file);
                 LabelImage labels = result.Labels;
-                StageMemory.Release(pixels);
+                StageMemory.Release(image);
                 SegmentationOutputs.Write(batch.OutDir, file, image.Unpack(), result, batch.SaveFlows, written =>
                 {
                     if (batch.SaveRois || batch.SaveOutlines)
@@ -225,14 +224,14 @@ internal static class SegmentCommand
         }
 
         CellposePrediction prediction = Predict(segmenter, image, name);
-        StageMemory.Release((long)image.Height * image.Width);
+        StageMemory.Release(image);
         return segmenter.Masks(prediction, image, cellpose.Dynamics, withFlows);
     }
 
     private static CellposePrediction Predict(ModelSegmenter segmenter, PackedImage image, string? name)
     {
         CellposeInput input = Input(segmenter, image, name);
-        StageMemory.Release((long)image.Height * image.Width);
+        StageMemory.Release(image);
         return segmenter.Predict(input);
     }
 
