@@ -105,20 +105,17 @@ public sealed record ModelCard
     /// </summary>
     public void WriteTo(Dictionary<string, string> metadata)
     {
-        ArgumentNullException.ThrowIfNull(metadata);
+        if (metadata is null)
+            throw new ArgumentNullException(nameof(metadata));
         Dictionary<string, string> entries = ToMetadata();
         if (FromMetadata(metadata) is { } previous)
         {
             foreach (string key in previous.ToMetadata().Keys)
-            {
                 metadata.Remove(key);
-            }
         }
 
-        foreach (var (key, value) in entries)
-        {
-            metadata[key] = value;
-        }
+        foreach (var entry in entries)
+            metadata[entry.Key] = entry.Value;
     }
 
     /// <summary>The metadata_props entries for this card; checks the card first.</summary>
