@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Recipe for models/nuclei.onnx (see models/nuclei.md). Run from the repository root after scripts/setup.sh.
-# The shipped model (session 11) is the sixth of six pieces; checkpoints live outside the repository (default
-# ~/segkit-runs), and every piece continues where it stopped with the same command (--resume). PIECE=6, 7, 9, 10, 12
-# or 13 runs one piece (the numbers are those of models/nuclei.md); without PIECE all six run in turn (about 9 hours of
-# one torch thread on a 2-vCPU Xeon with AMX, bf16 steps; several sessions here).
+# The shipped model (session 12) is the eighth of eight pieces; checkpoints live outside the repository (default
+# ~/segkit-runs), and every piece continues where it stopped with the same command (--resume). PIECE=6, 7, 9, 10, 12,
+# 13, 14 or 15 runs one piece (the numbers are those of models/nuclei.md); without PIECE all eight run in turn (about 11
+# hours of one torch thread on a 2-vCPU Xeon with AMX, bf16 steps; several sessions here).
 #   piece 6:  Cellpose's widths (32-64-128-256) from scratch at Cellpose's nuclei diameter (17 px) on three CC0 sets,
 #             nuclei-dsb2018/train drawn 8x and the colour (H&E, brightfield) stage-1 images 4x per image.
 #   piece 7:  piece 6's best specialised on nuclei-dsb2018/train (the val set's distribution) at a low rate.
@@ -11,8 +11,10 @@
 #             (--init-narrow), trained on the three sets again.
 #   piece 10: piece 9's best specialised on nuclei-dsb2018/train (session 10's shipped weights: its epoch 20).
 #   piece 12: piece 10's best, a longer broad phase on the three sets.
-#   piece 13: piece 12's best specialised on nuclei-dsb2018/train: the shipped weights (its epoch 100; the shipped run
+#   piece 13: piece 12's best specialised on nuclei-dsb2018/train (session 11's shipped weights: its epoch 100; that run
 #             was planned for 60 epochs and resumed to 100, so its rate fell later than this command's).
+#   piece 14: piece 13's best, the broad phase again.
+#   piece 15: piece 14's best specialised on nuclei-dsb2018/train: the shipped weights (its epoch 20).
 # Then the size model (one-pass diameter estimate) is fitted and the val figures are recorded in the card.
 # The 60 held-out stage-1 images (models/splits/) are never trained on; every piece is selected on nuclei-dsb2018/val.
 set -euo pipefail
@@ -29,7 +31,7 @@ fit_size() {
   "${segkit[@]}" size-model --model models/nuclei.onnx \
     --train $data/nuclei-dsb2018/train --train $data/nuclei-dsb2018-stage1-train --train $data/nuclei-bbbc039 \
     --exclude $holdout --val $data/nuclei-dsb2018/val \
-    --regularization 0.001,0.0001,0.00001,0.000001 --scales 4 --seed 0 --diameters 8,51
+    --regularization 1,0.1,0.01,0.001,0.0001,0.00001,0.000001 --scales 4 --seed 0 --diameters 8,51
 }
 if [ "$piece" = size ]; then
   fit_size
@@ -93,8 +95,23 @@ if [ "$piece" = all ] || [ "$piece" = 13 ]; then
   nice -n 19 "${segkit[@]}" train "${common[@]}" --widths 24,48,96,192 --train $data/nuclei-dsb2018/train \
     --out "$runs/nuclei-piece13" --epochs 100 --learning-rate 0.0005 --validate-every 10 --seed 15 \
     --init "$runs/nuclei-piece12/best.onnx" --resume
-  "${segkit[@]}" export "$runs/nuclei-piece13/best.ckpt" --out models/nuclei.onnx \
-    --training-data "nuclei-dsb2018/train, nuclei-dsb2018-stage1-train (601, the 60 held-out images excluded) and nuclei-bbbc039, then nuclei-dsb2018/train alone, twice (BBBC038v1 and BBBC039, CC0); widths 24-48-96-192 narrowed from a 32-256 network; selected on nuclei-dsb2018/val"
+  "${segkit[@]}" export "$runs/nuclei-piece13/best.ckpt" --out "$runs/nuclei-piece13/best.onnx"
+fi
+
+if [ "$piece" = all ] || [ "$piece" = 14 ]; then
+  nice -n 19 "${segkit[@]}" train "${common[@]}" --widths 24,48,96,192 \
+    --train $data/nuclei-dsb2018/train:8 --train "$colour":3 --train $data/nuclei-dsb2018-stage1-train --train $data/nuclei-bbbc039 \
+    --exclude $holdout --out "$runs/nuclei-piece14" --epochs 200 --learning-rate 0.001 --validate-every 10 --seed 16 \
+    --init "$runs/nuclei-piece13/best.onnx" --resume
+  "${segkit[@]}" export "$runs/nuclei-piece14/best.ckpt" --out "$runs/nuclei-piece14/best.onnx"
+fi
+
+if [ "$piece" = all ] || [ "$piece" = 15 ]; then
+  nice -n 19 "${segkit[@]}" train "${common[@]}" --widths 24,48,96,192 --train $data/nuclei-dsb2018/train \
+    --out "$runs/nuclei-piece15" --epochs 100 --learning-rate 0.0005 --validate-every 10 --seed 17 \
+    --init "$runs/nuclei-piece14/best.onnx" --resume
+  "${segkit[@]}" export "$runs/nuclei-piece15/best.ckpt" --out models/nuclei.onnx \
+    --training-data "four rounds of a broad phase on nuclei-dsb2018/train, nuclei-dsb2018-stage1-train (601, the 60 held-out images excluded) and nuclei-bbbc039, then nuclei-dsb2018/train alone (BBBC038v1 and BBBC039, CC0); widths 24-48-96-192 narrowed from a 32-256 network; selected on nuclei-dsb2018/val"
   fit_size
   # The val figures; the shipped card records them with
   #   segkit export models/nuclei.onnx --out models/nuclei.onnx.new --metric ap@0.5=... --metric ap@0.75=... --metric aji=...
