@@ -76,40 +76,27 @@ if [ "$piece" = all ] || [ "$piece" = 9 ]; then
   "${segkit[@]}" export "$runs/nuclei-piece9/best.ckpt" --out "$runs/nuclei-piece9/best.onnx"
 fi
 
-if [ "$piece" = all ] || [ "$piece" = 10 ]; then
-  nice -n 19 "${segkit[@]}" train "${common[@]}" --widths 24,48,96,192 --train $data/nuclei-dsb2018/train \
-    --out "$runs/nuclei-piece10" --epochs 100 --learning-rate 0.0005 --validate-every 10 --seed 12 \
-    --init "$runs/nuclei-piece9/best.onnx" --resume
-  "${segkit[@]}" export "$runs/nuclei-piece10/best.ckpt" --out "$runs/nuclei-piece10/best.onnx"
-fi
-
-if [ "$piece" = all ] || [ "$piece" = 12 ]; then
+# From piece 10 on, the 24-192 network alternates two kinds of piece, each from the previous piece's best: a broad
+# phase on the three sets and a specialisation on nuclei-dsb2018/train alone. Both take NAME SEED INIT.
+broad() {
   nice -n 19 "${segkit[@]}" train "${common[@]}" --widths 24,48,96,192 \
     --train $data/nuclei-dsb2018/train:8 --train "$colour":3 --train $data/nuclei-dsb2018-stage1-train --train $data/nuclei-bbbc039 \
-    --exclude $holdout --out "$runs/nuclei-piece12" --epochs 200 --learning-rate 0.001 --validate-every 10 --seed 14 \
-    --init "$runs/nuclei-piece10/best.onnx" --resume
-  "${segkit[@]}" export "$runs/nuclei-piece12/best.ckpt" --out "$runs/nuclei-piece12/best.onnx"
-fi
-
-if [ "$piece" = all ] || [ "$piece" = 13 ]; then
+    --exclude $holdout --out "$runs/$1" --epochs 200 --learning-rate 0.001 --validate-every 10 --seed "$2" --init "$3" --resume
+  "${segkit[@]}" export "$runs/$1/best.ckpt" --out "$runs/$1/best.onnx"
+}
+specialise() {
   nice -n 19 "${segkit[@]}" train "${common[@]}" --widths 24,48,96,192 --train $data/nuclei-dsb2018/train \
-    --out "$runs/nuclei-piece13" --epochs 100 --learning-rate 0.0005 --validate-every 10 --seed 15 \
-    --init "$runs/nuclei-piece12/best.onnx" --resume
-  "${segkit[@]}" export "$runs/nuclei-piece13/best.ckpt" --out "$runs/nuclei-piece13/best.onnx"
-fi
+    --out "$runs/$1" --epochs 100 --learning-rate 0.0005 --validate-every 10 --seed "$2" --init "$3" --resume
+  "${segkit[@]}" export "$runs/$1/best.ckpt" --out "$runs/$1/best.onnx"
+}
 
-if [ "$piece" = all ] || [ "$piece" = 14 ]; then
-  nice -n 19 "${segkit[@]}" train "${common[@]}" --widths 24,48,96,192 \
-    --train $data/nuclei-dsb2018/train:8 --train "$colour":3 --train $data/nuclei-dsb2018-stage1-train --train $data/nuclei-bbbc039 \
-    --exclude $holdout --out "$runs/nuclei-piece14" --epochs 200 --learning-rate 0.001 --validate-every 10 --seed 16 \
-    --init "$runs/nuclei-piece13/best.onnx" --resume
-  "${segkit[@]}" export "$runs/nuclei-piece14/best.ckpt" --out "$runs/nuclei-piece14/best.onnx"
-fi
+if [ "$piece" = all ] || [ "$piece" = 10 ]; then specialise nuclei-piece10 12 "$runs/nuclei-piece9/best.onnx"; fi
+if [ "$piece" = all ] || [ "$piece" = 12 ]; then broad nuclei-piece12 14 "$runs/nuclei-piece10/best.onnx"; fi
+if [ "$piece" = all ] || [ "$piece" = 13 ]; then specialise nuclei-piece13 15 "$runs/nuclei-piece12/best.onnx"; fi
+if [ "$piece" = all ] || [ "$piece" = 14 ]; then broad nuclei-piece14 16 "$runs/nuclei-piece13/best.onnx"; fi
 
 if [ "$piece" = all ] || [ "$piece" = 15 ]; then
-  nice -n 19 "${segkit[@]}" train "${common[@]}" --widths 24,48,96,192 --train $data/nuclei-dsb2018/train \
-    --out "$runs/nuclei-piece15" --epochs 100 --learning-rate 0.0005 --validate-every 10 --seed 17 \
-    --init "$runs/nuclei-piece14/best.onnx" --resume
+  specialise nuclei-piece15 17 "$runs/nuclei-piece14/best.onnx"
   "${segkit[@]}" export "$runs/nuclei-piece15/best.ckpt" --out models/nuclei.onnx \
     --training-data "four rounds of a broad phase on nuclei-dsb2018/train, nuclei-dsb2018-stage1-train (601, the 60 held-out images excluded) and nuclei-bbbc039, then nuclei-dsb2018/train alone (BBBC038v1 and BBBC039, CC0); widths 24-48-96-192 narrowed from a 32-256 network; selected on nuclei-dsb2018/val"
   fit_size
