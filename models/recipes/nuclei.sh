@@ -3,7 +3,9 @@
 # The shipped model (session 12) is the eighth of eight pieces; checkpoints live outside the repository (default
 # ~/segkit-runs), and every piece continues where it stopped with the same command (--resume). PIECE=6, 7, 9, 10, 12,
 # 13, 14 or 15 runs one piece (the numbers are those of models/nuclei.md); without PIECE all eight run in turn (about 11
-# hours of one torch thread on a 2-vCPU Xeon with AMX, bf16 steps; several sessions here).
+# hours of one torch thread on a 2-vCPU Xeon with AMX, bf16 steps; several sessions here). --precision auto takes bf16
+# steps where the CPU has native bf16 (AVX512_BF16 or AMX) and fp32 elsewhere: on a 2-vCPU AMD EPYC without it an epoch
+# of the broad phase takes about 63 s in fp32 on one thread, and several times that in emulated bf16.
 #   piece 6:  Cellpose's widths (32-64-128-256) from scratch at Cellpose's nuclei diameter (17 px) on three CC0 sets,
 #             nuclei-dsb2018/train drawn 8x and the colour (H&E, brightfield) stage-1 images 4x per image.
 #   piece 7:  piece 6's best specialised on nuclei-dsb2018/train (the val set's distribution) at a low rate.
@@ -38,7 +40,7 @@ if [ "$piece" = size ]; then
   exit 0
 fi
 
-common=(--kind cellpose --batch-size 8 --patch-size 224 --model-diameter 17 --channels 0,0 --auto-invert --precision bf16
+common=(--kind cellpose --batch-size 8 --patch-size 224 --model-diameter 17 --channels 0,0 --auto-invert --precision auto
   --samples-per-epoch 64 --val $data/nuclei-dsb2018/val)
 
 # The colour images of stage1-train (PNG colour type 2), as a folder of links so that they can be drawn more often.

@@ -53,6 +53,19 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void Forced_bf16_on_a_cpu_without_native_bf16_is_warned_about()
+    {
+        string data = WriteData();
+        var run = CliRun.Of(["train", "--train", data, "--out", Repo.NewTempDir(), "--epochs", "1", "--batch-size", "2",
+            "--patch-size", "64", "--widths", "8,16,32", "--model-diameter", "20", "--precision", "bf16"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("precision: bf16 steps", run.Error);
+
+        // Both answers are checked on the machine that runs the test: the warning appears exactly where bf16 is emulated.
+        Assert.Equal(!SegKit.Training.Training.NativeBFloat16.IsSupported, run.Error.Contains("no native bfloat16", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Bad_training_options_are_usage_errors()
     {
         string data = WriteData();
