@@ -247,8 +247,8 @@ internal static class PredictorSource
                     /// <summary>Average the network over flipped copies of each tile (4 passes, slightly better masks).</summary>
                     public bool FlipAugmentation { get; set; }
 
-                    /// <summary>Drop masks whose flow error exceeds this (0 keeps all).</summary>
-                    public double FlowThreshold { get; set; } = global::SegKit.Core.Dynamics.DynamicsOptions.Default.FlowThreshold;
+                    /// <summary>Drop masks whose flow error exceeds this (0 keeps all); null: the model card's, else Cellpose's 0.4.</summary>
+                    public double? FlowThreshold { get; set; }
 
                     /// <summary>Pixels whose cell-probability logit is above this take part.</summary>
                     public float CellprobThreshold { get; set; } = global::SegKit.Core.Dynamics.DynamicsOptions.Default.CellprobThreshold;
@@ -260,7 +260,8 @@ internal static class PredictorSource
                         Diameter = Diameter,
                         EstimateDiameter = EstimateDiameter,
                         FlipAugmentation = FlipAugmentation,
-                        Dynamics = new global::SegKit.Core.Dynamics.DynamicsOptions { MinSize = MinSize, FlowThreshold = FlowThreshold, CellprobThreshold = CellprobThreshold },
+                        Dynamics = new global::SegKit.Core.Dynamics.DynamicsOptions { MinSize = MinSize, CellprobThreshold = CellprobThreshold },
+                        FlowThreshold = FlowThreshold,
             """
             : """
                         Dynamics = new global::SegKit.Core.Dynamics.DynamicsOptions { MinSize = MinSize },

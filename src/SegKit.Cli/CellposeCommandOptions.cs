@@ -15,7 +15,10 @@ internal sealed class CellposeCommandOptions
     private CellposeCommandOptions(bool modelScale)
     {
         var defaults = DynamicsOptions.Default;
-        FlowThreshold = new Option<double>("--flow-threshold") { DefaultValueFactory = _ => defaults.FlowThreshold, Description = "Cellpose: drop masks whose flow error exceeds this (0 keeps all)." };
+        // With a model, an absent --flow-threshold means the card's (a model may carry its own); without one, Cellpose's.
+        FlowThreshold = modelScale
+            ? new Option<double?>("--flow-threshold") { Description = $"Cellpose: drop masks whose flow error exceeds this (0 keeps all; default: the model card's, else {defaults.FlowThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture)})." }
+            : new Option<double?>("--flow-threshold") { DefaultValueFactory = _ => defaults.FlowThreshold, Description = "Cellpose: drop masks whose flow error exceeds this (0 keeps all)." };
         CellprobThreshold = new Option<float>("--cellprob-threshold") { DefaultValueFactory = _ => defaults.CellprobThreshold, Description = "Cellpose: pixels whose cell-probability logit is above this take part (lower finds more and larger objects)." };
         MinSize = new Option<int>("--min-size") { DefaultValueFactory = _ => defaults.MinSize, Description = "Remove objects smaller than this many pixels (0 keeps all)." };
         if (modelScale)
@@ -29,7 +32,7 @@ internal sealed class CellposeCommandOptions
         }
     }
 
-    public Option<double> FlowThreshold { get; }
+    public Option<double?> FlowThreshold { get; }
 
     public Option<float> CellprobThreshold { get; }
 
@@ -68,7 +71,7 @@ internal sealed class CellposeCommandOptions
             {
                 Niter = niter ?? DynamicsOptions.Default.Niter,
                 MinSize = minSize,
-                FlowThreshold = result.GetValue(FlowThreshold),
+                FlowThreshold = result.GetValue(FlowThreshold) ?? DynamicsOptions.Default.FlowThreshold,
                 CellprobThreshold = result.GetValue(CellprobThreshold),
             };
         }
@@ -103,6 +106,9 @@ internal sealed class CellposeCommandOptions
             FlipAugmentation = result.GetValue(Augment!),
             RefineDiameter = result.GetResult(Refine!) is null ? null : result.GetValue(Refine!),
             Dynamics = Dynamics(result),
+
+            // After Dynamics, which has refused a negative value with a usage error.
+            FlowThreshold = result.GetValue(FlowThreshold),
         };
     }
 

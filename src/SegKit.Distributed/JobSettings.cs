@@ -16,8 +16,9 @@ public sealed record JobSettings
     [Id(0)]
     public double? Diameter { get; init; }
 
+    /// <summary>Null: the model card's flow threshold, else Cellpose's 0.4.</summary>
     [Id(1)]
-    public double FlowThreshold { get; init; } = DynamicsOptions.Default.FlowThreshold;
+    public double? FlowThreshold { get; init; }
 
     [Id(2)]
     public float CellprobThreshold { get; init; } = DynamicsOptions.Default.CellprobThreshold;
@@ -39,6 +40,7 @@ public sealed record JobSettings
         Diameter = Diameter,
         EstimateDiameter = true,
         Channels = CytoplasmChannel is int c ? ChannelSelection.FromCellpose(c, NucleusChannel ?? 0) : null,
-        Dynamics = new DynamicsOptions { FlowThreshold = FlowThreshold, CellprobThreshold = CellprobThreshold, MinSize = MinSize },
+        Dynamics = new DynamicsOptions { CellprobThreshold = CellprobThreshold, MinSize = MinSize },
+        FlowThreshold = FlowThreshold,
     };
 }

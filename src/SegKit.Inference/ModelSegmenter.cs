@@ -70,7 +70,7 @@ public sealed class ModelSegmenter
                 TilePadding = card.CellposeTilePadding ? TilePadding.Cellpose : TilePadding.Mirror,
                 BatchSize = options.BatchSize ?? SegmentOptions.CellposeBatchSize,
                 FlipAugmentation = options.FlipAugmentation,
-                Dynamics = options.Dynamics,
+                Dynamics = ResolveDynamics(card, options),
             });
             return new ModelSegmenter(card, options, channels, cellpose, null);
         }
@@ -93,6 +93,18 @@ public sealed class ModelSegmenter
             HighPercentile = card.HighPercentile,
         });
         return new ModelSegmenter(card, options, channels, null, unet);
+    }
+
+    /// <summary>
+    /// The flows-to-masks settings <paramref name="options"/> give a model with <paramref name="card"/>: its
+    /// <see cref="SegmentOptions.Dynamics"/>, with the flow threshold the options set, else the card's, else the
+    /// dynamics' own. Every front door (and a re-thresholding of a kept prediction) goes through here.
+    /// </summary>
+    public static DynamicsOptions ResolveDynamics(ModelCard card, SegmentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Dynamics with { FlowThreshold = options.FlowThreshold ?? card.FlowThreshold ?? options.Dynamics.FlowThreshold };
     }
 
     /// <summary>

@@ -69,9 +69,22 @@ public sealed record SegmentOptions
 
     /// <summary>
     /// Cellpose's flows-to-masks settings (Cellpose v3's defaults). Its <see cref="DynamicsOptions.MinSize"/> also
-    /// drops a U-Net's small objects.
+    /// drops a U-Net's small objects. Its <see cref="DynamicsOptions.FlowThreshold"/> applies to models whose card sets
+    /// none: set <see cref="FlowThreshold"/> to replace a card's.
     /// </summary>
     public DynamicsOptions Dynamics { get; init; } = DynamicsOptions.Default;
+
+    /// <summary>
+    /// Cellpose: the flow-error limit above which a mask is dropped (0 keeps all). Null: the card's
+    /// (<see cref="SegKit.Onnx.ModelCard.FlowThreshold"/>), else <see cref="Dynamics"/>'s.
+    /// </summary>
+    public double? FlowThreshold
+    {
+        get;
+        init => field = value is null || (value >= 0 && double.IsFinite(value.Value))
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(FlowThreshold), value, "FlowThreshold must be 0 or more (or null)");
+    }
 
     /// <summary>U-Net: how the class map becomes objects.</summary>
     public InstanceMode Instances { get; init; } = InstanceMode.ConnectedComponents;

@@ -41,8 +41,14 @@ public sealed record SegmentCellsOptions
     /// <summary>With <see cref="GpuDeviceId"/>: run on the CPU when CUDA cannot be used, instead of failing.</summary>
     public bool FallbackToCpu { get; init; }
 
-    /// <summary>Cellpose flows-to-masks settings (Cellpose v3's defaults).</summary>
+    /// <summary>
+    /// Cellpose flows-to-masks settings (Cellpose v3's defaults); their flow threshold applies to models whose card sets
+    /// none (see <see cref="FlowThreshold"/>).
+    /// </summary>
     public DynamicsOptions Dynamics { get; init; } = SegmentOptions.Default.Dynamics;
+
+    /// <summary>Cellpose: the flow-error limit; null: the card's, else <see cref="Dynamics"/>'s (<see cref="SegmentOptions.FlowThreshold"/>).</summary>
+    public double? FlowThreshold { get; init; }
 
     /// <summary>U-Net: how the class map becomes objects.</summary>
     public InstanceMode Instances { get; init; } = InstanceMode.ConnectedComponents;
@@ -68,6 +74,7 @@ public sealed record SegmentCellsOptions
         BatchSize = BatchSize,
         TileSize = TileSize,
         Dynamics = kind == SegmentationModelKind.UNet ? Dynamics with { MinSize = MinSize } : Dynamics,
+        FlowThreshold = FlowThreshold,
         Instances = Instances,
         ForegroundClass = ForegroundClass,
         BoundaryClass = BoundaryClass,

@@ -1,6 +1,12 @@
+using SegKit.Inference;
+using SegKit.Onnx;
+
 namespace SegKit.Service;
 
-/// <summary>What GET /models says of a model: its card, as a client needs it to choose one and set its options.</summary>
+/// <summary>
+/// What GET /models says of a model: its card, as a client needs it to choose one and set its options.
+/// <see cref="FlowThreshold"/> is what POST /segment uses when the request gives none (Cellpose models; null for a U-Net).
+/// </summary>
 public sealed record ModelDescription(
     string Name,
     string Kind,
@@ -10,7 +16,8 @@ public sealed record ModelDescription(
     IReadOnlyList<string>? Classes,
     int TileSize,
     string TrainingData,
-    IReadOnlyDictionary<string, double> Validation)
+    IReadOnlyDictionary<string, double> Validation,
+    double? FlowThreshold)
 {
     public static ModelDescription Of(ServedModel model)
     {
@@ -25,6 +32,7 @@ public sealed record ModelDescription(
             card.Classes?.ToArray(),
             card.TileSize,
             card.TrainingData,
-            card.ValidationMetrics.ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal));
+            card.ValidationMetrics.ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal),
+            card.Kind == SegmentationModelKind.Cellpose ? ModelSegmenter.ResolveDynamics(card, new SegmentOptions()).FlowThreshold : null);
     }
 }

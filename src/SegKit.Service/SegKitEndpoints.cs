@@ -86,7 +86,7 @@ public static class SegKitEndpoints
             var (query, error) = SegmentQuery.Parse(context.Request.Query, masksOnly: true);
             return Task.FromResult(query is null
                 ? throw new RequestRejectedException(StatusCodes.Status400BadRequest, error!)
-                : Results.Json(runner.Rethreshold(id, query.Dynamics)));
+                : Results.Json(runner.Rethreshold(id, query)));
         });
 
     private static Task<IResult> Download(HttpContext context, string id, string file, SegmentationRunner runner, ServiceMetrics metrics, ILoggerFactory logs) =>

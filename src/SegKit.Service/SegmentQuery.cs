@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
+using SegKit.Inference;
 
 namespace SegKit.Service;
 
@@ -24,7 +25,11 @@ public sealed record SegmentQuery
     /// <summary>Cellpose-style channels (cytoplasm, nucleus); null: the model card's.</summary>
     public ChannelSelection? Channels { get; init; }
 
+    /// <summary>Cell-probability threshold and minimum size; the flow threshold is <see cref="FlowThreshold"/>.</summary>
     public DynamicsOptions Dynamics { get; init; } = DynamicsOptions.Default;
+
+    /// <summary>Null: the model card's flow threshold, else Cellpose's 0.4.</summary>
+    public double? FlowThreshold { get; init; }
 
     public string? Name { get; init; }
 
@@ -75,7 +80,7 @@ public sealed record SegmentQuery
             }
         }
 
-        double flow = Text(query, "flowThreshold") is { } f ? Number(f, "flowThreshold", v => v is >= 0 and <= 10, "a number from 0 (no quality check) to 10", ref error) ?? 0 : defaults.FlowThreshold;
+        double? flow = Text(query, "flowThreshold") is { } f ? Number(f, "flowThreshold", v => v is >= 0 and <= 10, "a number from 0 (no quality check) to 10", ref error) : null;
         double cellprob = Text(query, "cellprobThreshold") is { } p ? Number(p, "cellprobThreshold", v => v is >= -20 and <= 20, "a number from -20 to 20 (a logit; 0 is Cellpose's default)", ref error) ?? 0 : defaults.CellprobThreshold;
         int minSize = defaults.MinSize;
         if (Text(query, "minSize") is { } m)
@@ -106,10 +111,14 @@ public sealed record SegmentQuery
             Model = Text(query, "model"),
             Diameter = diameter,
             Channels = channels,
-            Dynamics = defaults with { FlowThreshold = flow, CellprobThreshold = (float)cellprob, MinSize = minSize },
+            Dynamics = defaults with { CellprobThreshold = (float)cellprob, MinSize = minSize },
+            FlowThreshold = flow,
             Name = name is null ? null : Path.GetFileName(name),
         }, null);
     }
+
+    /// <summary>What a model is run with for this query (the flow threshold resolved against its card by <see cref="ModelSegmenter"/>).</summary>
+    public SegmentOptions Options() => new() { Diameter = Diameter, Channels = Channels, Dynamics = Dynamics, FlowThreshold = FlowThreshold };
 
     private static string? Text(IQueryCollection query, string key) =>
         query.TryGetValue(key, out var values) && values.Count > 0 && !string.IsNullOrWhiteSpace(values[^1]) ? values[^1] : null;

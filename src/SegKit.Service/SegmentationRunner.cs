@@ -71,13 +71,16 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
     }
 
     /// <summary>The cached result <paramref name="id"/> with new dynamics settings: no network run, so no queue.</summary>
-    public SegmentationResponse Rethreshold(string id, DynamicsOptions dynamics)
+    public SegmentationResponse Rethreshold(string id, SegmentQuery query)
     {
+        ArgumentNullException.ThrowIfNull(query);
         long start = Stopwatch.GetTimestamp();
         CachedSegmentation entry = FindResult(id);
         CellposePrediction prediction = entry.Prediction
             ?? throw new RequestRejectedException(StatusCodes.Status409Conflict, $"result {id} comes from the {entry.Model.Card.Kind} model '{entry.Model.Name}', which has no flows to re-threshold; send the image again with other settings");
-        SegmentationResult result = entry.Model.Model.CreateSegmenter(new SegmentOptions { Dynamics = dynamics }).Masks(prediction, entry.Image, dynamics);
+        SegmentOptions options = query.Options();
+        DynamicsOptions dynamics = ModelSegmenter.ResolveDynamics(entry.Model.Card, options);
+        SegmentationResult result = entry.Model.Model.CreateSegmenter(options).Masks(prediction, entry.Image, dynamics);
         entry.Update(result, dynamics);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return Respond(entry, new TimingReport(0, 0, 0, seconds, seconds, seconds / Megapixels(entry.Image.Height, entry.Image.Width)), cached: true);
@@ -115,7 +118,9 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
         }
 
         double decode = Stopwatch.GetElapsedTime(phase).TotalSeconds;
-        ModelSegmenter segmenter = model.Model.CreateSegmenter(new SegmentOptions { Diameter = query.Diameter, Channels = query.Channels, Dynamics = query.Dynamics });
+        SegmentOptions options = query.Options();
+        DynamicsOptions resolved = ModelSegmenter.ResolveDynamics(model.Card, options);
+        ModelSegmenter segmenter = model.Model.CreateSegmenter(options);
         phase = Stopwatch.GetTimestamp();
         CellposePrediction? prediction = null;
         SegmentationResult result;
@@ -128,7 +133,7 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
                 network = Stopwatch.GetElapsedTime(phase).TotalSeconds;
                 cancellationToken.ThrowIfCancellationRequested();
                 phase = Stopwatch.GetTimestamp();
-                result = segmenter.Masks(prediction, image, query.Dynamics);
+                result = segmenter.Masks(prediction, image, resolved);
             }
             else
             {
@@ -143,7 +148,7 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
         }
 
         double dynamics = Stopwatch.GetElapsedTime(phase).TotalSeconds;
-        var entry = new CachedSegmentation(Guid.NewGuid().ToString("N"), model, imageName, PackedImage.Pack(image), prediction, result, query.Dynamics);
+        var entry = new CachedSegmentation(Guid.NewGuid().ToString("N"), model, imageName, PackedImage.Pack(image), prediction, result, resolved);
         bool cached = cache.Add(entry);
         double total = Stopwatch.GetElapsedTime(start).TotalSeconds;
         double megapixels = Megapixels(image.Height, image.Width);

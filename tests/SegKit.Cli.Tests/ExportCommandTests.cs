@@ -175,6 +175,52 @@ public class ExportCommandTests
     }
 
     [Fact]
+    public void A_flow_threshold_chosen_on_validation_images_is_recorded_in_a_copys_card_and_used_by_default()
+    {
+        string source = Path.Combine(Repo.Root, "models", "nuclei.onnx");
+        string copy = Path.Combine(Repo.NewTempDir(), "strict.onnx");
+        var run = CliRun.Of("export", source, "--out", copy, "--flow-threshold", "0.4");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("flow threshold 0.4 recorded", run.Out);
+        Assert.Equal(ModelCard.ReadFile(source) with { FlowThreshold = 0.4 }, ModelCard.ReadFile(copy));
+        Assert.Matches(@"flow threshold +0\.4 \(the card's", CliRun.Of("info", copy).Out);
+
+        // segkit segment takes the card's threshold unless --flow-threshold is given: the shipped card's (1) keeps more
+        // masks on this sample than the copy's 0.4, and giving either value explicitly reproduces the other model.
+        string image = Path.Combine(Repo.Root, "models", "samples", "images", "dsb_912a679e.png");
+        int Objects(string model, params string[] extra)
+        {
+            var segment = CliRun.Of(["segment", image, "--model", model, "--out", Repo.NewTempDir(), .. extra]);
+            Assert.True(segment.ExitCode == 0, segment.ToString());
+            return int.Parse(System.Text.RegularExpressions.Regex.Match(segment.Out, @"(\d+) objects in").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        int shipped = Objects(source);
+        int strict = Objects(copy);
+        Assert.True(shipped > strict, $"{shipped} objects with the shipped card, {strict} with 0.4");
+        Assert.Equal(strict, Objects(source, "--flow-threshold", "0.4"));
+        Assert.Equal(shipped, Objects(copy, "--flow-threshold", "1"));
+    }
+
+    [Fact]
+    public void A_flow_threshold_for_a_unet_a_checkpoint_or_below_zero_is_refused()
+    {
+        string target = Path.Combine(Repo.NewTempDir(), "x.onnx");
+        var unet = CliRun.Of("export", Path.Combine(Repo.Root, "models", "membranes.onnx"), "--out", target, "--flow-threshold", "1");
+        Assert.Equal(2, unet.ExitCode);
+        Assert.Contains("is a UNet model, which has no flows", unet.Error);
+
+        var negative = CliRun.Of("export", Path.Combine(Repo.Root, "models", "nuclei.onnx"), "--out", target, "--flow-threshold", "-1");
+        Assert.Equal(2, negative.ExitCode);
+        Assert.Contains("--flow-threshold must be 0 or more", negative.Error);
+
+        var checkpoint = CliRun.Of("export", Path.Combine(Repo.NewTempDir(), "last.ckpt"), "--out", target, "--flow-threshold", "1");
+        Assert.Equal(2, checkpoint.ExitCode);
+        Assert.Contains("--flow-threshold records a setting in a copy's card", checkpoint.Error);
+        Assert.False(File.Exists(target));
+    }
+
+    [Fact]
     public void The_float16_val_gate_needs_a_conversion_and_a_val_folder()
     {
         string source = Path.Combine(Repo.Root, "models", "nuclei.onnx");

@@ -38,6 +38,27 @@ public sealed class ModelCardTests
     }
 
     [Fact]
+    public void A_flow_threshold_round_trips_is_absent_by_default_and_is_checked()
+    {
+        var plain = SampleModels.CellposeCard();
+        Assert.DoesNotContain("segkit.cellpose.flow_threshold", plain.ToMetadata().Keys);
+        Assert.Null(ModelCard.FromMetadata(plain.ToMetadata())!.FlowThreshold);
+
+        var own = plain with { FlowThreshold = 1.0 };
+        var metadata = own.ToMetadata();
+        Assert.Equal("1", metadata["segkit.cellpose.flow_threshold"]);
+        Assert.Equal(own, ModelCard.FromMetadata(metadata));
+        Assert.NotEqual(plain, own);
+
+        metadata["segkit.cellpose.flow_threshold"] = "-0.5";
+        Assert.Contains("flow threshold -0.5 is not a number of 0 or more", Assert.Throws<OnnxFormatException>(() => ModelCard.FromMetadata(metadata, "m.onnx")).Message);
+        metadata["segkit.cellpose.flow_threshold"] = "loose";
+        Assert.Contains("m.onnx", Assert.Throws<OnnxFormatException>(() => ModelCard.FromMetadata(metadata, "m.onnx")).Message);
+        var unet = plain with { Kind = SegmentationModelKind.UNet, Diameter = null, Classes = ["background", "cell"], FlowThreshold = 1.0 };
+        Assert.Contains("a U-Net model has no flow threshold", Assert.Throws<ArgumentException>(() => unet.ToMetadata()).Message);
+    }
+
+    [Fact]
     public void Cellpose_tile_padding_round_trips_and_is_absent_by_default()
     {
         var plain = SampleModels.CellposeCard();

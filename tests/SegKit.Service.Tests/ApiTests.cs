@@ -30,7 +30,28 @@ public sealed class ApiTests : IClassFixture<ApiTests.Default>
         Assert.Equal(17, nuclei.Diameter);
         Assert.True(nuclei.SizeModel);
         Assert.Contains("ap@0.5", nuclei.Validation.Keys);
+        Assert.Equal(1, nuclei.FlowThreshold); // the shipped card's, which the viewer's slider starts at
         Assert.Equal("unet", models[0].Kind);
+        Assert.Null(models[0].FlowThreshold);
+    }
+
+    [Fact]
+    public async Task Without_a_flow_threshold_the_cards_applies_and_one_given_replaces_it_also_when_rethresholding()
+    {
+        using HttpClient client = await _factory.ReadyClientAsync();
+        string path = Sample("dsb_912a679e.png");
+        using var model = SegmentationModel.Load(Path.Combine(ServiceFactory.Models, "nuclei.onnx"));
+        int atCard = model.CreateSegmenter().Segment(ImageFile.Read(path)).Objects.Count;
+        int atCellposeDefault = model.CreateSegmenter(new SegmentOptions { FlowThreshold = 0.4 }).Segment(ImageFile.Read(path)).Objects.Count;
+        Assert.True(atCard > atCellposeDefault, $"{atCard} objects at the card's threshold, {atCellposeDefault} at 0.4: the comparison would prove nothing");
+
+        SegmentationResponse byCard = await Http.SegmentAsync(client, path);
+        Assert.Equal((1, atCard), (byCard.Settings.FlowThreshold, byCard.ObjectCount));
+        SegmentationResponse given = await Http.SegmentAsync(client, path, "?flowThreshold=0.4");
+        Assert.Equal((0.4, atCellposeDefault), (given.Settings.FlowThreshold, given.ObjectCount));
+
+        SegmentationResponse back = await Http.ReadAsync(await client.PostAsync($"{given.Links.Masks}?minSize=15", null));
+        Assert.Equal((1, atCard), (back.Settings.FlowThreshold, back.ObjectCount));
     }
 
     [Fact]
@@ -44,6 +65,7 @@ public sealed class ApiTests : IClassFixture<ApiTests.Default>
         SegmentationResult expected = model.CreateSegmenter().Segment(ImageFile.Read(path));
         Assert.Equal("nuclei", answer.Model);
         Assert.Equal("cells.png", answer.Image);
+        Assert.Equal(1, answer.Settings.FlowThreshold);
         Assert.Equal((256, 256), (answer.Width, answer.Height));
         Assert.Equal(expected.Objects.Count, answer.ObjectCount);
         Assert.True(answer.ObjectCount > 50, $"{answer.ObjectCount} objects");

@@ -35,6 +35,9 @@ public sealed class ViewerTests
         await page.WaitForFunctionAsync("document.querySelectorAll('#model option').length === 2");
         Assert.Equal("nuclei", await page.InputValueAsync("#model"));
 
+        // The flow-threshold slider starts at the model card's value (GET /models), so the page's first answer is the API's default one.
+        Assert.Equal("1", await page.TextContentAsync("#flowThresholdValue"));
+
         await page.SetInputFilesAsync("#file", image);
         await page.WaitForFunctionAsync($"document.getElementById('count').textContent === '{api.ObjectCount}'");
         await page.WaitForFunctionAsync("document.getElementById('overlay').naturalWidth === 256");

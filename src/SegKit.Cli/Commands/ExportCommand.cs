@@ -30,6 +30,10 @@ internal static class ExportCommand
         var license = new Option<string>("--license") { DefaultValueFactory = _ => "MIT", Description = "The weights' licence for the package, an SPDX id." };
         var trainingData = new Option<string?>("--training-data") { Description = "What the model was trained on, for its card." };
         var metrics = new Option<string[]>("--metric") { AllowMultipleArgumentsPerToken = false, Description = "A validation figure for the card, NAME=VALUE (repeatable), e.g. --metric ap@0.5=0.71 from segkit eval." };
+        var flowThreshold = new Option<double?>("--flow-threshold")
+        {
+            Description = "With an ONNX Cellpose model and --out: record in the copy's card the flow threshold its masks are made with by default (Cellpose's flow_threshold, chosen on validation images; 0 keeps every mask). Without it a model uses Cellpose's 0.4.",
+        };
         var weights = new Option<string>("--weights")
         {
             DefaultValueFactory = _ => "fp32",
@@ -42,7 +46,7 @@ internal static class ExportCommand
         };
         var command = new Command("export", "Export a trained Cellpose network or U-Net to ONNX (with a model card), after checking ONNX Runtime reproduces TorchSharp.")
         {
-            checkpoint, output, trainingData, metrics, bioimageio, image, name, authors, license, weights, val,
+            checkpoint, output, trainingData, metrics, flowThreshold, bioimageio, image, name, authors, license, weights, val,
         };
         command.SetAction(result =>
         {
@@ -52,6 +56,17 @@ internal static class ExportCommand
             bool onnx = source.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
             bool half = result.GetValue(weights) == "fp16";
             string? valDir = result.GetValue(val);
+            double? flow = result.GetValue(flowThreshold);
+            if (flow is double f && !(f >= 0 && double.IsFinite(f)))
+            {
+                throw new CliUsageException($"--flow-threshold must be 0 or more (0 keeps every mask), not {f.ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            if (flow is not null && !(onnx && !half && package is null && outPath is not null))
+            {
+                throw new CliUsageException("--flow-threshold records a setting in a copy's card: give an exported ONNX model and --out FILE (without --weights fp16 or --bioimageio)");
+            }
+
             if (valDir is not null && !(onnx && half))
             {
                 throw new CliUsageException("--val checks a float16 conversion: give an exported float32 ONNX model with --weights fp16 --out FILE (its size model, if any, fitted first)");
@@ -81,12 +96,12 @@ internal static class ExportCommand
             {
                 string[] given = result.GetValue(metrics) ?? [];
                 string? data = result.GetValue(trainingData);
-                if (outPath is not null && (given.Length > 0 || data is not null))
+                if (outPath is not null && (given.Length > 0 || data is not null || flow is not null))
                 {
-                    return RewriteCard(console, source, outPath, data, ParseMetrics(given));
+                    return RewriteCard(console, source, outPath, data, ParseMetrics(given), flow);
                 }
 
-                throw new CliUsageException($"{source} is already an ONNX model; give --metric NAME=VALUE (or --training-data) --out FILE to record figures in a copy's card, --bioimageio DIR to package it for bioimage.io, or --weights fp16 --out FILE to store its weights as float16");
+                throw new CliUsageException($"{source} is already an ONNX model; give --metric NAME=VALUE (or --training-data, --flow-threshold) --out FILE to record figures in a copy's card, --bioimageio DIR to package it for bioimage.io, or --weights fp16 --out FILE to store its weights as float16");
             }
 
             if (!onnx && outPath is null)
@@ -121,9 +136,10 @@ internal static class ExportCommand
 
     /// <summary>
     /// A copy of an exported model whose card records <paramref name="metrics"/> (added to, or replacing, the card's
-    /// figures of the same names) and, when given, <paramref name="trainingData"/>; weights and size model unchanged.
+    /// figures of the same names) and, when given, <paramref name="trainingData"/> and <paramref name="flowThreshold"/>;
+    /// weights and size model unchanged.
     /// </summary>
-    private static int RewriteCard(CliConsole console, string source, string outPath, string? trainingData, Dictionary<string, double> metrics)
+    private static int RewriteCard(CliConsole console, string source, string outPath, string? trainingData, Dictionary<string, double> metrics, double? flowThreshold)
     {
         if (!File.Exists(source))
         {
@@ -133,9 +149,15 @@ internal static class ExportCommand
         OnnxModel model = OnnxReader.ReadFile(source);
         ModelCard card = ModelCard.FromMetadata(model.Metadata, source)
             ?? throw new SegKitException("has no SegKit model card to record figures in", source);
-        (WithMetrics(card, metrics) with { TrainingData = trainingData ?? card.TrainingData }).WriteTo(model.Metadata);
+        if (flowThreshold is not null && card.Kind != SegmentationModelKind.Cellpose)
+        {
+            throw new CliUsageException($"--flow-threshold: {source} is a {card.Kind} model, which has no flows");
+        }
+
+        (WithMetrics(card, metrics) with { TrainingData = trainingData ?? card.TrainingData, FlowThreshold = flowThreshold ?? card.FlowThreshold }).WriteTo(model.Metadata);
         OnnxWriter.WriteFile(outPath, model);
-        console.Out.WriteLine($"wrote {outPath} with {metrics.Count} figure(s) recorded in its card");
+        string flowNote = flowThreshold is double t ? string.Create(CultureInfo.InvariantCulture, $" and flow threshold {t}") : "";
+        console.Out.WriteLine($"wrote {outPath} with {metrics.Count} figure(s){flowNote} recorded in its card");
         return ExitCodes.Success;
     }
 

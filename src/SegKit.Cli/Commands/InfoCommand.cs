@@ -103,12 +103,15 @@ internal static class InfoCommand
             lines.Add(("size model", card.SizeModel is { } size
                 ? (size.Samples > 0 ? $"fitted on {size.Samples} styles" : "fitted by Cellpose") + " (the diameter is estimated in one pass)"
                 : "none (the diameter is estimated from a first pass's masks; segkit size-model fits one)"));
+            lines.Add(("flow threshold", card.FlowThreshold is double flow
+                ? string.Create(CultureInfo.InvariantCulture, $"{flow} (the card's; Cellpose's default is 0.4)")
+                : "0.4 (Cellpose's default)"));
         }
 
         lines.Add(("tile", $"{card.TileSize} (halo {card.Halo}){(card.CellposeTilePadding ? ", zero padding as Cellpose's" : "")}"));
         lines.Add(("training", card.TrainingData));
         lines.Add(("trained", card.TrainedAt.ToString("u", CultureInfo.InvariantCulture)));
-        foreach (var metric in card.ValidationMetrics)
+        foreach (var metric in card.ValidationMetrics.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
             lines.Add(("validation", string.Create(CultureInfo.InvariantCulture, $"{metric.Key} = {metric.Value:0.000}")));
         }

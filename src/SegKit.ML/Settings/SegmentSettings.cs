@@ -28,6 +28,7 @@ internal sealed record SegmentSettings(NetworkSettings Network, SegmentOptions O
         ("niter", Options.Dynamics.Niter),
         ("cellprob", Options.Dynamics.CellprobThreshold),
         ("flow", Options.Dynamics.FlowThreshold),
+        ("flow_override", Options.FlowThreshold),
         ("min_size", Options.Dynamics.MinSize),
         ("max_size_fraction", Options.Dynamics.MaxSizeFraction),
         ("instances", Options.Instances.ToString()),
@@ -54,6 +55,7 @@ internal sealed record SegmentSettings(NetworkSettings Network, SegmentOptions O
             FlipAugmentation = s.Bool("flips"),
             BatchSize = network.BatchSize,
             TileSize = s.OptionalInt("tile"),
+            FlowThreshold = s.OptionalDouble("flow_override"),
             Dynamics = new DynamicsOptions
             {
                 Niter = s.Int("niter"),

@@ -2,7 +2,7 @@
 // network output, without running the network again), download the results. No build step, no dependencies.
 (() => {
   const $ = id => document.getElementById(id);
-  const state = { file: null, result: null, generation: 0, overlayUrl: null };
+  const state = { file: null, result: null, generation: 0, overlayUrl: null, models: [] };
 
   function setStatus(text, error = false) {
     $('status').textContent = text;
@@ -38,6 +38,7 @@
   async function loadModels() {
     try {
       const models = await (await call('/models')).json();
+      state.models = models;
       $('model').replaceChildren(...models.map(m => {
         const option = document.createElement('option');
         option.value = m.name;
@@ -47,9 +48,19 @@
       if (models.some(m => m.name === 'nuclei')) {
         $('model').value = 'nuclei';
       }
+      useModelDefaults();
       setStatus(models.length ? 'Choose an image.' : 'This service has no model.');
     } catch (e) {
       setStatus(`Models could not be listed: ${e.message}`, true);
+    }
+  }
+
+  // A model's card may carry its own flow threshold (GET /models says which): the slider starts there.
+  function useModelDefaults() {
+    const model = state.models.find(m => m.name === $('model').value);
+    if (model && model.flowThreshold != null) {
+      $('flowThreshold').value = model.flowThreshold;
+      $('flowThresholdValue').textContent = $('flowThreshold').value;
     }
   }
 
@@ -151,7 +162,7 @@
   $('diameter').addEventListener('input', () => { $('diameterValue').textContent = $('diameter').value; });
   $('diameter').addEventListener('change', segment);
   $('autoDiameter').addEventListener('change', () => { $('diameter').disabled = $('autoDiameter').checked; segment(); });
-  $('model').addEventListener('change', segment);
+  $('model').addEventListener('change', () => { useModelDefaults(); segment(); });
   $('apiKey').addEventListener('change', () => { sessionStorage.setItem('segkit-api-key', $('apiKey').value); loadModels(); });
   $('file').addEventListener('change', () => choose($('file').files[0]));
   const drop = $('drop');
