@@ -81,7 +81,7 @@ public sealed record SegmentOptions
     public double? FlowThreshold
     {
         get;
-        init => field = value is null || (value >= 0 && double.IsFinite(value.Value))
+        init => field = value is null || (value >= 0 && !double.IsNaN(value.Value))
             ? value
             : throw new ArgumentOutOfRangeException(nameof(FlowThreshold), value, "FlowThreshold must be 0 or more (or null)");
     }

@@ -23,7 +23,7 @@ public class FlowThresholdTests
         DynamicsOptions resolved = ModelSegmenter.ResolveDynamics(Card, new SegmentOptions { Dynamics = custom });
         Assert.Equal((-1f, 3), (resolved.CellprobThreshold, resolved.MinSize));
         Assert.Throws<ArgumentOutOfRangeException>(() => new SegmentOptions { FlowThreshold = -0.1 });
-        Assert.Throws<ArgumentOutOfRangeException>(() => new SegmentOptions { FlowThreshold = double.PositiveInfinity });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SegmentOptions { FlowThreshold = double.NaN });
     }
 
     [Fact]
