@@ -33,6 +33,6 @@ public sealed record ModelDescription(
             card.TileSize,
             card.TrainingData,
             card.ValidationMetrics.ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal),
-            card.Kind == SegmentationModelKind.Cellpose ? ModelSegmenter.ResolveDynamics(card, new SegmentOptions()).FlowThreshold : null);
+            card.Kind == SegmentationModelKind.Cellpose ? ModelSegmenter.ResolveDynamics(card, SegmentOptions.Default).FlowThreshold : null);
     }
 }

@@ -1,4 +1,5 @@
 using SegKit.Core;
+using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
 using SegKit.Core.Pipelines;
 using SegKit.Imaging;
@@ -20,6 +21,9 @@ public class ModelSegmenterTests
         TrainingData = "none",
         SegKitVersion = "test",
     };
+
+    /// <summary>A card with its own flow threshold: what every front door resolves through <see cref="ModelSegmenter.ResolveDynamics"/>.</summary>
+    private static readonly ModelCard OwnFlowThreshold = GreenBlueNuclei with { FlowThreshold = 1.0 };
 
     private static readonly ModelCard ValidUNet = new()
     {
@@ -110,5 +114,49 @@ public class ModelSegmenterTests
         Assert.Contains("well3.tif", Assert.Throws<InvalidImageException>(() => greenBlue.CreateSegmenter().Input(new Image(1, 32, 32), "well3.tif")).Message);
         using var unet = SegmentationModel.Load(SegmentationModelTests.Write(1, 3, ValidUNet));
         Assert.Throws<InvalidOperationException>(() => unet.CreateSegmenter().Input(new Image(1, 32, 32)));
+    }
+
+    [Fact]
+    public void The_options_threshold_wins_then_the_cards_then_the_dynamics()
+    {
+        var custom = new DynamicsOptions { FlowThreshold = 0.7, CellprobThreshold = -1, MinSize = 3 };
+        Assert.Equal(1.0, ModelSegmenter.ResolveDynamics(OwnFlowThreshold, new SegmentOptions()).FlowThreshold);
+        Assert.Equal(1.0, ModelSegmenter.ResolveDynamics(OwnFlowThreshold, new SegmentOptions { Dynamics = custom }).FlowThreshold);
+        Assert.Equal(0.2, ModelSegmenter.ResolveDynamics(OwnFlowThreshold, new SegmentOptions { Dynamics = custom, FlowThreshold = 0.2 }).FlowThreshold);
+        Assert.Equal(0.7, ModelSegmenter.ResolveDynamics(OwnFlowThreshold with { FlowThreshold = null }, new SegmentOptions { Dynamics = custom }).FlowThreshold);
+        Assert.Equal(DynamicsOptions.Default.FlowThreshold, ModelSegmenter.ResolveDynamics(OwnFlowThreshold with { FlowThreshold = null }, new SegmentOptions()).FlowThreshold);
+
+        // Only the flow threshold comes from the card: the other settings stay the caller's.
+        DynamicsOptions resolved = ModelSegmenter.ResolveDynamics(OwnFlowThreshold, new SegmentOptions { Dynamics = custom });
+        Assert.Equal((-1f, 3), (resolved.CellprobThreshold, resolved.MinSize));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SegmentOptions { FlowThreshold = -0.1 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SegmentOptions { FlowThreshold = double.NaN });
+    }
+
+    [Fact]
+    public void The_shipped_nuclei_model_segments_with_its_cards_threshold_unless_told_otherwise()
+    {
+        using var model = SegmentationModel.Load(Path.Combine(RepositoryLayout.Root, "models", "nuclei.onnx"));
+        Assert.Equal(1.0, model.Card.FlowThreshold);
+        Assert.Equal(1.0, model.CreateSegmenter().CellposeOptions!.Dynamics.FlowThreshold);
+        Assert.Equal(0.4, model.CreateSegmenter(new SegmentOptions { FlowThreshold = 0.4 }).CellposeOptions!.Dynamics.FlowThreshold);
+
+        // On a real image the looser check keeps masks the 0.4 check drops, and drops none it keeps: every pixel of a
+        // mask at 0.4 is in a mask at the card's threshold.
+        var image = ImageFile.Read(Path.Combine(RepositoryLayout.Root, "models", "samples", "images", "dsb_912a679e.png"));
+        var byCard = model.CreateSegmenter().Segment(image).Labels;
+        var strict = model.CreateSegmenter(new SegmentOptions { FlowThreshold = 0.4 }).Segment(image).Labels;
+        Assert.True(byCard.MaxLabel > strict.MaxLabel, $"{byCard.MaxLabel} masks at the card's threshold, {strict.MaxLabel} at 0.4");
+        int covered = 0;
+        for (int i = 0; i < strict.Buffer.Length; i++)
+        {
+            if (strict.Buffer[i] != 0)
+            {
+                Assert.NotEqual(0, byCard.Buffer[i]);
+                covered++;
+            }
+        }
+
+        Assert.True(covered > 0);
     }
 }
