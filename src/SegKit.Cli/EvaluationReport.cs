@@ -13,6 +13,11 @@ internal sealed record EvaluationReport(
     [property: JsonPropertyName("images")] IReadOnlyList<EvaluationReportEntry> Images,
     [property: JsonPropertyName("total")] EvaluationReportEntry Total)
 {
+    /// <summary>U-Net models only: the foreground probability over thresholds (added within segkit.eval/1; absent otherwise).</summary>
+    [JsonPropertyName("foreground_probability")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public EvaluationReportSweep? ForegroundProbability { get; init; }
+
     public const string CurrentSchema = "segkit.eval/1";
 
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };

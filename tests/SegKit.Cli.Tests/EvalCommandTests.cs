@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SegKit.Core.Images;
 using SegKit.Imaging;
+using SegKit.Testing;
 
 namespace SegKit.Cli.Tests;
 
@@ -34,6 +35,78 @@ public class EvalCommandTests
         Assert.StartsWith("image,truth_file,prediction_file", csv[0]);
         Assert.True(new FileInfo(Path.Combine(outDir, "eval_ap_vs_iou.png")).Length > 1000);
         Assert.Contains("AP@0.5", run.Out);
+
+        // Label files carry no probability, so there is no threshold sweep.
+        Assert.False(root.TryGetProperty("foreground_probability", out _));
+        Assert.DoesNotContain("ISBI", run.Out);
+    }
+
+    [Fact]
+    public void A_U_Net_model_is_also_scored_over_probability_thresholds_and_a_Cellpose_model_is_not()
+    {
+        string outDir = Repo.NewTempDir();
+        string json = Path.Combine(outDir, "unet.json");
+        var run = CliRun.Of("eval", "--model", "membranes", "--images", Repo.SampleImages, "--masks", Repo.SampleMasks, "--out", outDir, "--json", json);
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var sweep = doc.RootElement.GetProperty("foreground_probability");
+        double[] thresholds = [.. sweep.GetProperty("thresholds").EnumerateArray().Select(e => e.GetDouble())];
+        double[] accuracy = [.. sweep.GetProperty("accuracy").EnumerateArray().Select(e => e.GetDouble())];
+        double[] fScore = [.. sweep.GetProperty("f_score").EnumerateArray().Select(e => e.GetDouble())];
+        Assert.Equal([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9], thresholds);
+        Assert.Equal(10, accuracy.Length);
+        Assert.Equal(10, fScore.Length);
+        Assert.Equal(1 - fScore.Max(), sweep.GetProperty("pixel_error").GetDouble(), 12);
+        Assert.Equal(thresholds[Array.IndexOf(fScore, fScore.Max())], sweep.GetProperty("best_threshold").GetDouble());
+
+        // At 0.5 the sweep scores the class map the labels come from (the interior class's probability, not the
+        // membrane's), up to the small objects the labels drop.
+        double labelAccuracy = doc.RootElement.GetProperty("total").GetProperty("pixels").GetProperty("accuracy").GetDouble();
+        Assert.InRange(accuracy[5], labelAccuracy - 0.002, labelAccuracy + 0.002);
+
+        // A softmax probability is above 0 nearly everywhere, so at threshold 0 every pixel is foreground and the
+        // accuracy is the truth's foreground share, counted here from the mask files themselves.
+        long foreground = 0;
+        long pixels = 0;
+        foreach (string mask in Directory.GetFiles(Repo.SampleMasks))
+        {
+            LabelImage truth = LabelImageFile.Read(mask);
+            foreground += truth.Buffer.Count(v => v != 0);
+            pixels += truth.PixelCount;
+        }
+
+        Assert.InRange(accuracy[0], ((double)foreground / pixels) - 0.001, ((double)foreground / pixels) + 0.001);
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"ISBI 2012 pixel error (1 - maximal foreground F-score over the thresholds): {1 - fScore.Max():0.0000}"), run.Out);
+
+        // A Cellpose model's cell probability is a logit, not a class probability: no sweep.
+        string cellposeJson = Path.Combine(outDir, "cellpose.json");
+        var cellpose = CliRun.Of("eval", "--model", "nuclei", "--images", Repo.SampleImages, "--masks", Repo.SampleMasks, "--out", outDir, "--json", cellposeJson);
+        Assert.True(cellpose.ExitCode == 0, cellpose.ToString());
+        using var cellposeDoc = JsonDocument.Parse(File.ReadAllText(cellposeJson));
+        Assert.False(cellposeDoc.RootElement.TryGetProperty("foreground_probability", out _));
+    }
+
+    [SharedDataFact]
+    [Trait("Category", RepositoryLayout.SharedDataCategory)]
+    public void The_membranes_model_on_its_val_slices_scores_on_the_ISBI_challenges_scale()
+    {
+        string data = Path.Combine(RepositoryLayout.SharedDataPath, "membranes-isbi2012", "val");
+        string outDir = Repo.NewTempDir();
+        string json = Path.Combine(outDir, "r.json");
+        var run = CliRun.Of("eval", "--model", "membranes", "--images", Path.Combine(data, "images"), "--masks", Path.Combine(data, "masks"), "--truth-components", "--out", outDir, "--json", json);
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var sweep = doc.RootElement.GetProperty("foreground_probability");
+        double labelAccuracy = doc.RootElement.GetProperty("total").GetProperty("pixels").GetProperty("accuracy").GetDouble();
+
+        // At 0.5 the sweep is the class map the labels come from (their small objects removed: a few pixels).
+        Assert.InRange(sweep.GetProperty("accuracy")[5].GetDouble(), labelAccuracy - 0.002, labelAccuracy + 0.002);
+
+        // The shipped model (models/membranes.md): 1 - accuracy 0.0765, and on the challenge's scale 0.0463 at 0.6.
+        Assert.InRange(sweep.GetProperty("pixel_error").GetDouble(), 0.040, 0.050);
+        Assert.InRange(1 - labelAccuracy, 0.070, 0.080);
     }
 
     [Fact]

@@ -58,7 +58,7 @@ internal static class EvalCommand
 
             if (modelPath is null)
             {
-                return Execute(console, predDir!, result.GetValue(truth)!, th, result.GetValue(output) ?? predDir!, result.GetValue(json), result.GetValue(truthComponents), file => LabelImageFile.Read(file));
+                return Execute(console, predDir!, result.GetValue(truth)!, th, result.GetValue(output) ?? predDir!, result.GetValue(json), result.GetValue(truthComponents), file => new EvalPrediction(LabelImageFile.Read(file)));
             }
 
             string imagesDir = result.GetValue(images) ?? throw new CliUsageException("--model needs --images, the folder of images to segment");
@@ -70,13 +70,19 @@ internal static class EvalCommand
 
             using var loaded = SegmentationModel.Load(modelPath, logger: new ConsoleWarningLogger(console));
             ModelSegmenter segmenter = loaded.CreateSegmenter(options);
-            return Execute(console, imagesDir, result.GetValue(truth)!, th, result.GetValue(output) ?? ".", result.GetValue(json), result.GetValue(truthComponents), file => segmenter.Segment(ImageFile.Read(file), file).Labels);
+            return Execute(console, imagesDir, result.GetValue(truth)!, th, result.GetValue(output) ?? ".", result.GetValue(json), result.GetValue(truthComponents), file =>
+            {
+                SegmentationResult segmented = segmenter.Segment(ImageFile.Read(file), file);
+
+                // Only a U-Net's probability is a class probability (it sets ClassMap); Cellpose's is a logit.
+                return new EvalPrediction(segmented.Labels, segmented.ClassMap is null ? null : segmented.Probability);
+            });
         });
         return command;
     }
 
     /// <param name="predict">Gives the predicted labels for a file of the --pred folder: read them, or segment the image.</param>
-    private static int Execute(CliConsole console, string predDir, string truthDir, double[] thresholds, string outDir, string? jsonPath, bool truthComponents, Func<string, LabelImage> predict)
+    private static int Execute(CliConsole console, string predDir, string truthDir, double[] thresholds, string outDir, string? jsonPath, bool truthComponents, Func<string, EvalPrediction> predict)
     {
         // Checked before any image is segmented: a missing or unwritable folder fails at once.
         CheckFolders(predDir, truthDir);
@@ -84,10 +90,19 @@ internal static class EvalCommand
         var evaluations = Score(console, predDir, truthDir, thresholds, truthComponents, predict);
         var entries = evaluations.Select(e => ReportEntry.From(e.Name, e.Truth, e.Pred, e.Result, e.Pixels)).ToList();
         var total = ReportEntry.From(DatasetEvaluation.Combine(evaluations.Select(e => e.Result)), SemanticEvaluation.Combine(evaluations.Select(e => e.Pixels)));
-        var report = new EvaluationReport(EvaluationReport.CurrentSchema, thresholds, entries, total);
+        ProbabilityThresholdSweep? sweep = evaluations.All(e => e.Sweep is not null) ? ProbabilityThresholdSweep.Combine(evaluations.Select(e => e.Sweep!)) : null;
+        var report = new EvaluationReport(EvaluationReport.CurrentSchema, thresholds, entries, total)
+        {
+            ForegroundProbability = sweep is null ? null : EvaluationReportSweep.From(sweep),
+        };
 
         PrintTable(console, report);
         console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pixels (foreground vs background, summed): accuracy {total.Pixels.Accuracy:0.0000}, foreground IoU {total.Pixels.ForegroundIoU:0.0000}, Dice {total.Pixels.ForegroundDice:0.0000}"));
+        if (report.ForegroundProbability is { } s)
+        {
+            PrintSweep(console, s);
+        }
+
         WriteCsv(Path.Combine(outDir, CsvName), report);
         var curve = Enumerable.Range(0, 10).Select(i => 0.5 + (0.05 * i)).Union(thresholds).Order().ToArray();
         var curveTotal = DatasetEvaluation.Combine(evaluations.Select(e => InstanceMetrics.Evaluate(e.Result.Overlap, curve)));
@@ -109,7 +124,7 @@ internal static class EvalCommand
     /// --model, <paramref name="predict"/> segments the image file instead of reading a prediction. What eval reports,
     /// and what export's float16 gate compares.
     /// </summary>
-    internal static List<ImageScore> Score(CliConsole console, string predDir, string truthDir, double[] thresholds, bool truthComponents, Func<string, LabelImage> predict)
+    internal static List<ImageScore> Score(CliConsole console, string predDir, string truthDir, double[] thresholds, bool truthComponents, Func<string, EvalPrediction> predict)
     {
         CheckFolders(predDir, truthDir);
         var pairs = Pair(console, PredictionFiles(ImageFile.ListImages(predDir)), ImageFile.ListImages(truthDir));
@@ -128,14 +143,18 @@ internal static class EvalCommand
                 truthLabels = ForegroundComponents(truthLabels);
             }
 
-            LabelImage predLabels = predict(predFile);
+            EvalPrediction prediction = predict(predFile);
+            LabelImage predLabels = prediction.Labels;
             if (truthLabels.Height != predLabels.Height || truthLabels.Width != predLabels.Width)
             {
                 throw new ShapeMismatchException(
                     $"prediction is {predLabels.Height}x{predLabels.Width} but its ground truth {truthFile} is {truthLabels.Height}x{truthLabels.Width}", predFile);
             }
 
-            evaluations.Add(new ImageScore(name, truthFile, predFile, InstanceMetrics.Evaluate(truthLabels, predLabels, thresholds), SemanticMetrics.EvaluateForeground(truthLabels, predLabels)));
+            ProbabilityThresholdSweep? sweep = prediction.ForegroundProbability is { } probability
+                ? ProbabilityThresholdSweep.Evaluate(truthLabels, probability, ProbabilityThresholdSweep.ChallengeThresholds)
+                : null;
+            evaluations.Add(new ImageScore(name, truthFile, predFile, InstanceMetrics.Evaluate(truthLabels, predLabels, thresholds), SemanticMetrics.EvaluateForeground(truthLabels, predLabels), sweep));
         });
 
         return evaluations;
@@ -238,6 +257,20 @@ internal static class EvalCommand
         var ansi = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(console.Out), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
         ansi.Profile.Width = 200;
         ansi.Write(table);
+    }
+
+    /// <summary>
+    /// The U-Net's foreground probability at each threshold, and the ISBI 2012 challenge's pixel error: published figures
+    /// for EM membranes (the U-Net paper's 0.0611) are on that scale, not 1 - accuracy.
+    /// </summary>
+    private static void PrintSweep(CliConsole console, EvaluationReportSweep sweep)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        console.Out.WriteLine("foreground probability above each threshold as foreground (summed):");
+        console.Out.WriteLine("  threshold " + string.Concat(sweep.Thresholds.Select(t => t.ToString(" 0.00  ", inv))));
+        console.Out.WriteLine("  accuracy  " + string.Concat(sweep.Accuracy.Select(a => a.ToString(" 0.0000", inv))));
+        console.Out.WriteLine("  F-score   " + string.Concat(sweep.FScore.Select(f => f.ToString(" 0.0000", inv))));
+        console.Out.WriteLine(string.Create(inv, $"ISBI 2012 pixel error (1 - maximal foreground F-score over the thresholds): {sweep.PixelError:0.0000} at threshold {sweep.BestThreshold:0.0#}"));
     }
 
     private static void WriteCsv(string path, EvaluationReport report)

@@ -249,7 +249,7 @@ internal static class ExportCommand
             Path.Combine(valDir, "masks"),
             [0.5],
             truthComponents: card.Kind == SegmentationModelKind.UNet,
-            file => segmenter.Segment(ImageFile.Read(file), file).Labels);
+            file => new EvalPrediction(segmenter.Segment(ImageFile.Read(file), file).Labels));
         return DatasetEvaluation.Combine(scores.Select(s => s.Result)).Scores[0].AveragePrecision;
     }
 
