@@ -25,6 +25,8 @@ segkit=(dotnet src/SegKit.Cli/bin/Release/net10.0/linux-x64/segkit.dll)
 runs=${1:-$HOME/segkit-runs}
 data=../shared/data
 holdout=models/splits/nuclei-dsb2018-stage1-holdout.txt
+# One torch thread leaves a core for builds and tests; on a machine given to training alone, OMP_NUM_THREADS=2 ran
+# 1.6x faster on a 2-vCPU AMD EPYC (README, performance section).
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 piece=${PIECE:-all}
 
