@@ -39,7 +39,7 @@ public class TrainCommandTests
     {
         string data = WriteData();
         string output = Repo.NewTempDir();
-        string[] elastic = kind == "unet" ? ["--elastic", "8"] : [];
+        string[] elastic = kind == "unet" ? ["--elastic", "8", "--select", "pixel-accuracy"] : [];
         var run = CliRun.Of(["train", "--kind", kind, "--train", data, "--val", data, "--out", output, "--epochs", "2",
             "--batch-size", "2", "--patch-size", "64", "--widths", "8,16,32", "--model-diameter", "20", .. elastic]);
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -50,6 +50,7 @@ public class TrainCommandTests
 
         Assert.Contains("epoch 2/2", run.Error);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(output, "training_log.csv")).Length);
+        Assert.Contains(kind == "unet" ? "(best pixel accuracy " : "(best AP@0.5 ", run.Out);
     }
 
     [Fact]
@@ -76,6 +77,10 @@ public class TrainCommandTests
         var elastic = CliRun.Of("train", "--kind", "unet", "--train", data, "--out", Repo.NewTempDir(), "--elastic", "-3");
         Assert.Equal(2, elastic.ExitCode);
         Assert.Contains("elastic displacement must be a finite number of pixels >= 0", elastic.Error);
+        var select = CliRun.Of("train", "--train", data, "--out", Repo.NewTempDir(), "--select", "pixel-accuracy");
+        Assert.Equal(2, select.ExitCode);
+        Assert.Contains("selecting on pixel accuracy is for U-Nets", select.Error);
+        Assert.Equal(2, CliRun.Of("train", "--kind", "unet", "--train", data, "--out", Repo.NewTempDir(), "--select", "dice").ExitCode);
     }
 
     [Fact]

@@ -1,5 +1,8 @@
 using SegKit.Onnx;
 using SegKit.Core;
+using SegKit.Core.Images;
+using SegKit.Core.Metrics;
+using SegKit.Core.Tiling;
 using SegKit.Training.Data;
 using SegKit.Training.Models;
 using SegKit.Training.Training;
@@ -156,6 +159,51 @@ public class TrainerTests
         var result = new Trainer(TinyUNet, Directory.CreateTempSubdirectory("segkit-run-").FullName).Run(set, set);
         Assert.True(result.Epochs[^1].TrainLoss < result.Epochs[1].TrainLoss / 4, $"loss {result.Epochs[1].TrainLoss:0.000} -> {result.Epochs[^1].TrainLoss:0.000}");
         Assert.True(result.BestMetric >= 0.9, $"foreground IoU = {result.BestMetric}");
+    }
+
+    [Fact]
+    public void A_unet_selected_on_pixel_accuracy_validates_with_it_and_resumes_only_with_the_same_selection()
+    {
+        string data = SyntheticData.Write(images: 4, size: 64, seed: 5);
+        var set = SegmentationDataset.Load(data, SegmentationModelKind.UNet);
+        var options = TinyUNet with { Epochs = 15, ValidateEvery = 5 };
+        var byIoU = new Trainer(options, Directory.CreateTempSubdirectory("segkit-run-").FullName).Run(set, set);
+        string folder = Directory.CreateTempSubdirectory("segkit-run-").FullName;
+        var trainer = new Trainer(options with { Selection = UNetSelection.PixelAccuracy }, folder);
+        Assert.Equal("pixel accuracy", trainer.MetricName);
+        var byAccuracy = trainer.Run(set, set);
+
+        // The selection changes what is measured, not the training; by the last epoch the network finds some nuclei.
+        Assert.Equal(byIoU.Epochs.Select(e => e.TrainLoss), byAccuracy.Epochs.Select(e => e.TrainLoss));
+        Assert.True(byIoU.Epochs[^1].ValidationMetric > 0.2, $"foreground IoU {byIoU.Epochs[^1].ValidationMetric}");
+        Assert.NotEqual(byIoU.Epochs.Select(e => e.ValidationMetric), byAccuracy.Epochs.Select(e => e.ValidationMetric));
+
+        // The last epoch's figure is the pixel accuracy of the last checkpoint's predictions on the val images.
+        var (model, saved, _) = Trainer.LoadModel(byAccuracy.LastCheckpoint);
+        using (model)
+        {
+            Assert.Equal(UNetSelection.PixelAccuracy, saved.Selection);
+            var network = new TorchTileNetwork(((Models.UNet)model).forward, 2);
+            var confusion = new List<SemanticEvaluation>();
+            foreach (DatasetItem item in set.Items)
+            {
+                Image logits = TiledPrediction.Run(item.Image, network, new TilingOptions { TileSize = options.PatchSize, BatchSize = options.BatchSize, Flows = null });
+                int[] predicted = [.. Enumerable.Range(0, item.Image.PlaneSize).Select(i => logits.Plane(1)[i] > logits.Plane(0)[i] ? 1 : 0)];
+                int[] truth = [.. item.Labels.Buffer.Select(v => v > 0 ? 1 : 0)];
+                confusion.Add(SemanticMetrics.Evaluate(truth, predicted, 2));
+            }
+
+            Assert.Equal(SemanticEvaluation.Combine(confusion).PixelAccuracy, byAccuracy.Epochs[^1].ValidationMetric!.Value, 6);
+        }
+
+        // Resuming with the other selection would compare one metric's best with the other's values: refused, and
+        // nothing in the folder is written.
+        byte[] before = File.ReadAllBytes(byAccuracy.LastCheckpoint);
+        var e = Assert.Throws<InvalidImageException>(() => new Trainer(options with { Epochs = 16 }, folder).Run(set, set, resume: true));
+        Assert.Contains("selects on pixel accuracy", e.Message);
+        Assert.Contains(byAccuracy.LastCheckpoint, e.Message);
+        Assert.Equal(before, File.ReadAllBytes(byAccuracy.LastCheckpoint));
+        Assert.Throws<ArgumentException>(() => (TinyCellpose(1) with { Selection = UNetSelection.PixelAccuracy }).Validate());
     }
 
     [Fact]

@@ -48,6 +48,8 @@ internal static class TrainCommand
         var borderWeight = new Option<double>("--border-weight") { DefaultValueFactory = _ => defaults.BorderWeight, Description = "U-Net: border weight w0 of the paper's weight map (0 = none)." };
         var elastic = new Option<double>("--elastic") { DefaultValueFactory = _ => 0, Description = "U-Net: the paper's elastic deformation, a smooth random displacement field of up to this many pixels (0 = off)." };
         var noClassBalance = new Option<bool>("--no-class-balance") { Description = "U-Net: plain per-pixel loss instead of weighing both classes as equally frequent (optimises pixel accuracy)." };
+        var select = new Option<string>("--select") { DefaultValueFactory = _ => "foreground-iou", Description = "U-Net: the validation metric that picks best.ckpt, foreground-iou or pixel-accuracy (1 - pixel error). Cellpose models are picked on AP@0.5." };
+        select.AcceptOnlyFromAmong("foreground-iou", "pixel-accuracy");
         var precision = new Option<string>("--precision") { DefaultValueFactory = _ => "auto", Description = "fp32, bf16 (bfloat16 forward and backward, fp32 weights and optimiser) or auto (bf16 where the CPU has native bf16: AVX512_BF16 or AMX)." };
         precision.AcceptOnlyFromAmong("auto", "fp32", "bf16");
         var init = new Option<string?>("--init") { Description = "Start from the weights of a SegKit ONNX model of the same architecture (fine-tuning a shipped model)." };
@@ -55,7 +57,7 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from last.ckpt in the output folder." };
         var command = new Command("train", "Train a Cellpose-style network or a U-Net with TorchSharp.")
         {
-            kind, train, exclude, samplesPerEpoch, flowCache, val, output, epochs, batch, patch, lr, optimizer, widths, diameter, validateEvery, seed, channels, autoInvert, borderWeight, noClassBalance, elastic, precision, init, initNarrow, resume,
+            kind, train, exclude, samplesPerEpoch, flowCache, val, output, epochs, batch, patch, lr, optimizer, widths, diameter, validateEvery, seed, channels, autoInvert, borderWeight, noClassBalance, elastic, select, precision, init, initNarrow, resume,
         };
         command.SetAction((result, token) =>
         {
@@ -97,6 +99,7 @@ internal static class TrainCommand
                     BorderWeight = result.GetValue(borderWeight),
                     BalanceClasses = !result.GetValue(noClassBalance),
                     ElasticAlpha = result.GetValue(elastic),
+                    Selection = result.GetValue(select) == "pixel-accuracy" ? UNetSelection.PixelAccuracy : UNetSelection.ForegroundIoU,
                     Channels = ChannelSelection.FromCellpose(channelCodes[0], channelCodes[1]),
                     Cellpose = levelWidths is null ? CellposeNetOptions.Default : new CellposeNetOptions { Widths = levelWidths },
                     UNet = levelWidths is null ? UNetOptions.Modern : UNetOptions.Modern with { BaseWidth = levelWidths[0], Depth = Math.Max(1, levelWidths.Length - 1) },

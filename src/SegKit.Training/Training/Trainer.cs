@@ -19,8 +19,9 @@ namespace SegKit.Training.Training;
 /// <summary>
 /// Trains a Cellpose network or a U-Net: random augmented patches, the family's loss, AdamW or SGD on Cellpose's
 /// learning-rate schedule, validation with the real post-processing and metrics (AP@0.5 for Cellpose, foreground IoU
-/// for U-Net), the best and the last checkpoint, a CSV log and PNG plots. Every epoch draws its patches from a
-/// generator seeded by (seed, epoch), so a resumed run repeats an uninterrupted one.
+/// or pixel accuracy for U-Net, <see cref="TrainerOptions.Selection"/>), the best and the last checkpoint, a CSV log
+/// and PNG plots. Every epoch draws its patches from a generator seeded by (seed, epoch), so a resumed run repeats an
+/// uninterrupted one.
 /// </summary>
 public sealed class Trainer
 {
@@ -43,7 +44,7 @@ public sealed class Trainer
         _steps = steps;
     }
 
-    public string MetricName => _options.Kind == SegmentationModelKind.Cellpose ? "AP@0.5" : "foreground IoU";
+    public string MetricName => _options.Kind == SegmentationModelKind.Cellpose ? "AP@0.5" : SelectionName(_options.Selection);
 
     /// <summary>
     /// Trains, or with <paramref name="resume"/> continues from the last checkpoint in the output folder. Cancellation
@@ -88,6 +89,14 @@ public sealed class Trainer
         if (resume && File.Exists(last))
         {
             Checkpoint header = Checkpoint.Load(last, model, optimizer);
+
+            // The best metric carried on would be compared with another metric's values.
+            UNetSelection saved = SavedSelection(header, last);
+            if (saved != _options.Selection)
+            {
+                throw new InvalidImageException($"this run selects on {SelectionName(saved)}; resume it with the same selection, or start a new output folder", last);
+            }
+
             startEpoch = header.Epoch + 1;
             checkpointed = true;
             bestMetric = header.BestMetric;
@@ -406,6 +415,21 @@ public sealed class Trainer
             results.Add(SemanticMetrics.Evaluate(truth, predicted, 2));
         }
 
-        return SemanticEvaluation.Combine(results).IoU[1];
+        SemanticEvaluation all = SemanticEvaluation.Combine(results);
+        return _options.Selection == UNetSelection.PixelAccuracy ? all.PixelAccuracy : all.IoU[1];
     }
+
+    private static UNetSelection SavedSelection(Checkpoint header, string path)
+    {
+        try
+        {
+            return (JsonSerializer.Deserialize<TrainerOptions>(header.OptionsJson) ?? throw new JsonException("empty options")).Selection;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidImageException($"checkpoint options are unreadable ({e.Message})", path, e);
+        }
+    }
+
+    private static string SelectionName(UNetSelection selection) => selection == UNetSelection.PixelAccuracy ? "pixel accuracy" : "foreground IoU";
 }

@@ -58,6 +58,9 @@ public sealed record TrainerOptions
     /// <summary>Extra augmentation for U-Net (elastic deformation, as the paper): the largest displacement in pixels, 0 = off.</summary>
     public double ElasticAlpha { get; init; }
 
+    /// <summary>U-Net: the validation metric that selects the best checkpoint. Cellpose models are selected on AP@0.5.</summary>
+    public UNetSelection Selection { get; init; } = UNetSelection.ForegroundIoU;
+
     public void Validate()
     {
         if (Epochs < 1)
@@ -94,6 +97,11 @@ public sealed record TrainerOptions
         if (!(BorderWeight >= 0) || double.IsInfinity(BorderWeight))
         {
             throw new ArgumentOutOfRangeException(nameof(BorderWeight), BorderWeight, "the border weight must be a finite number >= 0");
+        }
+
+        if (Kind == SegmentationModelKind.Cellpose && Selection != UNetSelection.ForegroundIoU)
+        {
+            throw new ArgumentException("selecting on pixel accuracy is for U-Nets; a Cellpose model is selected on AP@0.5", nameof(Selection));
         }
 
         if (!(ElasticAlpha >= 0) || double.IsInfinity(ElasticAlpha))
