@@ -91,7 +91,7 @@ public sealed class Trainer
             Checkpoint header = Checkpoint.Load(last, model, optimizer);
 
             // The best metric carried on would be compared with another metric's values.
-            UNetSelection saved = SavedSelection(header, last);
+            UNetSelection saved = SavedOptions(header, last).Selection;
             if (saved != _options.Selection)
             {
                 throw new InvalidImageException($"this run selects on {SelectionName(saved)}; resume it with the same selection, or start a new output folder", last);
@@ -187,16 +187,7 @@ public sealed class Trainer
     {
         TorchRuntime.EnsureLoaded();
         Checkpoint header = Checkpoint.ReadHeader(checkpointPath);
-        TrainerOptions options;
-        try
-        {
-            options = JsonSerializer.Deserialize<TrainerOptions>(header.OptionsJson) ?? throw new JsonException("empty options");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidImageException($"checkpoint options are unreadable ({e.Message})", checkpointPath, e);
-        }
-
+        TrainerOptions options = SavedOptions(header, checkpointPath);
         nn.Module model = CreateModel(options);
         Checkpoint.Load(checkpointPath, model, null);
         model.eval();
@@ -419,11 +410,12 @@ public sealed class Trainer
         return _options.Selection == UNetSelection.PixelAccuracy ? all.PixelAccuracy : all.IoU[1];
     }
 
-    private static UNetSelection SavedSelection(Checkpoint header, string path)
+    /// <summary>The options a checkpoint was trained with, from its header.</summary>
+    private static TrainerOptions SavedOptions(Checkpoint header, string path)
     {
         try
         {
-            return (JsonSerializer.Deserialize<TrainerOptions>(header.OptionsJson) ?? throw new JsonException("empty options")).Selection;
+            return JsonSerializer.Deserialize<TrainerOptions>(header.OptionsJson) ?? throw new JsonException("empty options");
         }
         catch (JsonException e)
         {
