@@ -59,6 +59,13 @@ public class ModelWorkflowTests
         Assert.Contains("starting from the weights of", tune.Error);
         Assert.Matches(@"best AP@0\.5 0\.[5-9]\d\d|best AP@0\.5 1\.000", tune.Out);
 
+        // Resumed, the run carries its own weights: --init is named as unused, not reported as the start.
+        var resumed = CliRun.Of("train", "--train", data, "--out", run, "--epochs", "2", "--batch-size", "4", "--patch-size", "64",
+            "--widths", "8,16,32,64", "--model-diameter", "13", "--learning-rate", "0.00001", "--seed", "3", "--init", model, "--resume");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains($"resuming from {Path.Combine(run, "last.ckpt")} after epoch 1 (--init {model} is not used)", resumed.Error);
+        Assert.DoesNotContain("starting from the weights of", resumed.Error);
+
         string tuned = Path.Combine(run, "tuned.onnx");
         var export = CliRun.Of("export", Path.Combine(run, "best.ckpt"), "--out", tuned, "--metric", "ap@0.5=0.625", "--metric", "pixel_accuracy=0.9");
         Assert.True(export.ExitCode == 0, export.ToString());

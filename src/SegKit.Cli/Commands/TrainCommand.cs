@@ -174,7 +174,14 @@ internal static class TrainCommand
         try
         {
             Action<TorchSharp.torch.nn.Module>? initialize = null;
-            if (initPath is not null)
+            string lastCheckpoint = Path.Combine(outDir, Trainer.LastCheckpointName);
+            if (resume && File.Exists(lastCheckpoint))
+            {
+                // --init only seeds a fresh run; a resumed one carries its own weights, so say which.
+                Checkpoint header = Checkpoint.ReadHeader(lastCheckpoint);
+                console.Error.WriteLine($"resuming from {lastCheckpoint} after epoch {header.Epoch + 1}{(initPath is null ? string.Empty : $" (--init {initPath} is not used)")}");
+            }
+            else if (initPath is not null)
             {
                 OnnxModel initial = OnnxReader.ReadFile(initPath);
                 initialize = network => OnnxWeightImporter.LoadInto(network, initial, initPath, initNarrow);
