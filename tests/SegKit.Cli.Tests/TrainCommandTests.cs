@@ -1,5 +1,8 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using SegKit.Core.Images;
 using SegKit.Imaging;
+using SegKit.Onnx;
 
 namespace SegKit.Cli.Tests;
 
@@ -123,6 +126,50 @@ public class TrainCommandTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(message, run.Error);
     }
+
+    [Fact]
+    public void Validation_runs_at_the_given_flow_threshold_and_the_export_records_it()
+    {
+        // The shipped nuclei model on the two sample images at a rate that leaves it as it is: which masks validation
+        // keeps depends on the flow threshold, so the run that keeps every mask scores differently.
+        string samples = Path.Combine(Repo.Root, "models", "samples");
+        string[] common = ["train", "--train", samples, "--val", samples, "--init", Path.Combine(Repo.Root, "models", "nuclei.onnx"),
+            "--widths", "24,48,96,192", "--model-diameter", "17", "--auto-invert", "--epochs", "1", "--batch-size", "2",
+            "--patch-size", "224", "--learning-rate", "0.000000001", "--flow-cache", "none", "--seed", "1"];
+        string cellposeDefault = Repo.NewTempDir();
+        string keepAll = Repo.NewTempDir();
+        var atDefault = CliRun.Of([.. common, "--out", cellposeDefault]);
+        var atZero = CliRun.Of([.. common, "--out", keepAll, "--flow-threshold", "0"]);
+        Assert.True(atDefault.ExitCode == 0, atDefault.ToString());
+        Assert.True(atZero.ExitCode == 0, atZero.ToString());
+        Assert.NotEqual(BestAp(atDefault.Out), BestAp(atZero.Out));
+
+        string exported = Path.Combine(keepAll, "m.onnx");
+        Assert.Equal(0, CliRun.Of("export", Path.Combine(keepAll, "best.ckpt"), "--out", exported).ExitCode);
+        Assert.Equal(0.0, ModelCard.ReadFile(exported).FlowThreshold);
+        string plain = Path.Combine(cellposeDefault, "m.onnx");
+        Assert.Equal(0, CliRun.Of("export", Path.Combine(cellposeDefault, "best.ckpt"), "--out", plain).ExitCode);
+        Assert.Null(ModelCard.ReadFile(plain).FlowThreshold);
+
+        // Resumed at another threshold, the best figure so far would be compared with another measure's.
+        string last = Path.Combine(keepAll, "last.ckpt");
+        byte[] before = File.ReadAllBytes(last);
+        var resumed = CliRun.Of([.. common, "--out", keepAll, "--resume"]);
+        Assert.Equal(1, resumed.ExitCode);
+        Assert.Contains("this run validates at flow threshold 0;", resumed.Error);
+        Assert.Contains("last.ckpt", resumed.Error);
+        Assert.Equal(before, File.ReadAllBytes(last));
+
+        var negative = CliRun.Of([.. common, "--out", Repo.NewTempDir(), "--flow-threshold", "-1"]);
+        Assert.Equal(2, negative.ExitCode);
+        Assert.Contains("segkit: the flow threshold must be a finite number >= 0 (0 keeps every mask)\n", negative.Error.ReplaceLineEndings("\n"));
+        var unet = CliRun.Of("train", "--kind", "unet", "--train", samples, "--out", Repo.NewTempDir(), "--flow-threshold", "1");
+        Assert.Equal(2, unet.ExitCode);
+        Assert.Contains("a U-Net has no flows", unet.Error);
+    }
+
+    private static double BestAp(string output) =>
+        double.Parse(Regex.Match(output, @"best AP@0\.5 (\d\.\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
 
     [Fact]
     public void Resuming_from_a_checkpoint_of_another_architecture_fails_and_keeps_it()

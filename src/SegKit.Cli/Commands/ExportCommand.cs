@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
 using SegKit.Core;
+using SegKit.Core.Dynamics;
 using SegKit.Core.Metrics;
 using SegKit.Export;
 using SegKit.Imaging;
@@ -276,6 +277,9 @@ internal static class ExportCommand
                     Diameter = options.ModelDiameter,
                     InvertBrightBackground = options.InvertBrightBackground,
                     ValidationMetrics = Metrics("ap50", header.BestMetric),
+
+                    // The model was selected with these dynamics, so it runs with them by default.
+                    FlowThreshold = options.FlowThreshold != DynamicsOptions.Default.FlowThreshold ? options.FlowThreshold : null,
                 };
                 onnx = CellposeNetExporter.Export(net, card);
                 parity = bytes => ExportGate.ParityCheck(input => net.forward(input).Output, bytes, CellposeNetExporter.InputName, CellposeNetExporter.OutputName, net.Options.InputChannels, options.PatchSize);

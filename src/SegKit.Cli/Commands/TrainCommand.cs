@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
+using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
 using SegKit.Core.IO;
 using SegKit.Export;
@@ -50,6 +51,7 @@ internal static class TrainCommand
         var noClassBalance = new Option<bool>("--no-class-balance") { Description = "U-Net: plain per-pixel loss instead of weighing both classes as equally frequent (optimises pixel accuracy)." };
         var select = new Option<string>("--select") { DefaultValueFactory = _ => "foreground-iou", Description = "U-Net: the validation metric that picks best.ckpt, foreground-iou or pixel-accuracy (1 - pixel error). Cellpose models are picked on AP@0.5." };
         select.AcceptOnlyFromAmong("foreground-iou", "pixel-accuracy");
+        var flowThreshold = new Option<double?>("--flow-threshold") { Description = "Cellpose: the flow threshold validation's masks are made with (default Cellpose's 0.4; 0 keeps every mask), so best.ckpt is picked with the dynamics the model will run with; segkit export records it in the card." };
         var precision = new Option<string>("--precision") { DefaultValueFactory = _ => "auto", Description = "fp32, bf16 (bfloat16 forward and backward, fp32 weights and optimiser) or auto (bf16 where the CPU has native bf16: AVX512_BF16 or AMX)." };
         precision.AcceptOnlyFromAmong("auto", "fp32", "bf16");
         var init = new Option<string?>("--init") { Description = "Start from the weights of a SegKit ONNX model of the same architecture (fine-tuning a shipped model)." };
@@ -57,7 +59,7 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from last.ckpt in the output folder." };
         var command = new Command("train", "Train a Cellpose-style network or a U-Net with TorchSharp.")
         {
-            kind, train, exclude, samplesPerEpoch, flowCache, val, output, epochs, batch, patch, lr, optimizer, widths, diameter, validateEvery, seed, channels, autoInvert, borderWeight, noClassBalance, elastic, select, precision, init, initNarrow, resume,
+            kind, train, exclude, samplesPerEpoch, flowCache, val, output, epochs, batch, patch, lr, optimizer, widths, diameter, validateEvery, seed, channels, autoInvert, borderWeight, noClassBalance, elastic, select, flowThreshold, precision, init, initNarrow, resume,
         };
         command.SetAction((result, token) =>
         {
@@ -100,6 +102,7 @@ internal static class TrainCommand
                     BalanceClasses = !result.GetValue(noClassBalance),
                     ElasticAlpha = result.GetValue(elastic),
                     Selection = result.GetValue(select) == "pixel-accuracy" ? UNetSelection.PixelAccuracy : UNetSelection.ForegroundIoU,
+                    FlowThreshold = result.GetValue(flowThreshold) ?? DynamicsOptions.Default.FlowThreshold,
                     Channels = ChannelSelection.FromCellpose(channelCodes[0], channelCodes[1]),
                     Cellpose = levelWidths is null ? CellposeNetOptions.Default : new CellposeNetOptions { Widths = levelWidths },
                     UNet = levelWidths is null ? UNetOptions.Modern : UNetOptions.Modern with { BaseWidth = levelWidths[0], Depth = Math.Max(1, levelWidths.Length - 1) },
@@ -108,7 +111,9 @@ internal static class TrainCommand
             }
             catch (ArgumentException e)
             {
-                throw new CliUsageException(e.Message);
+                // One line: the reason, without .NET's "(Parameter 'X')" and "Actual value was" suffixes.
+                string reason = e.ParamName is string name && e.Message.IndexOf($" (Parameter '{name}')", StringComparison.Ordinal) is int cut and >= 0 ? e.Message[..cut] : e.Message;
+                throw new CliUsageException(reason);
             }
 
             var folders = result.GetValue(train)!.Select(TrainingFolder.Parse).ToArray();

@@ -1,7 +1,9 @@
 using SegKit.Onnx;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using SegKit.Core;
+using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
 using SegKit.Core.Metrics;
 using SegKit.Core.Pipelines;
@@ -91,10 +93,15 @@ public sealed class Trainer
             Checkpoint header = Checkpoint.Load(last, model, optimizer);
 
             // The best metric carried on would be compared with another metric's values.
-            UNetSelection saved = SavedOptions(header, last).Selection;
-            if (saved != _options.Selection)
+            TrainerOptions saved = SavedOptions(header, last);
+            if (saved.Selection != _options.Selection)
             {
-                throw new InvalidImageException($"this run selects on {SelectionName(saved)}; resume it with the same selection, or start a new output folder", last);
+                throw new InvalidImageException($"this run selects on {SelectionName(saved.Selection)}; resume it with the same selection, or start a new output folder", last);
+            }
+
+            if (saved.FlowThreshold != _options.FlowThreshold)
+            {
+                throw new InvalidImageException(string.Create(CultureInfo.InvariantCulture, $"this run validates at flow threshold {saved.FlowThreshold}; resume it with the same threshold, or start a new output folder"), last);
             }
 
             startEpoch = header.Epoch + 1;
@@ -374,6 +381,7 @@ public sealed class Trainer
             Diameter = item.Diameter,
             TileSize = tiling.TileSize,
             BatchSize = tiling.BatchSize,
+            Dynamics = DynamicsOptions.Default with { FlowThreshold = _options.FlowThreshold },
         }).Masks;
 
     private double ValidateUNet(UNet net, SegmentationDataset validation)

@@ -1,5 +1,6 @@
-using SegKit.Onnx;
+using SegKit.Core.Dynamics;
 using SegKit.Core.Images;
+using SegKit.Onnx;
 using SegKit.Training.Data;
 using SegKit.Training.Models;
 
@@ -61,6 +62,13 @@ public sealed record TrainerOptions
     /// <summary>U-Net: the validation metric that selects the best checkpoint. Cellpose models are selected on AP@0.5.</summary>
     public UNetSelection Selection { get; init; } = UNetSelection.ForegroundIoU;
 
+    /// <summary>
+    /// Cellpose: the flow threshold validation's masks are made with (Cellpose's flow_threshold; 0 keeps every mask), so
+    /// that the checkpoint is selected with the dynamics the model will run with. An exported card records it when it
+    /// differs from Cellpose's default.
+    /// </summary>
+    public double FlowThreshold { get; init; } = DynamicsOptions.Default.FlowThreshold;
+
     public void Validate()
     {
         if (Epochs < 1)
@@ -102,6 +110,16 @@ public sealed record TrainerOptions
         if (Kind == SegmentationModelKind.Cellpose && Selection != UNetSelection.ForegroundIoU)
         {
             throw new ArgumentException("selecting on pixel accuracy is for U-Nets; a Cellpose model is selected on AP@0.5", nameof(Selection));
+        }
+
+        if (!(FlowThreshold >= 0) || double.IsInfinity(FlowThreshold))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FlowThreshold), FlowThreshold, "the flow threshold must be a finite number >= 0 (0 keeps every mask)");
+        }
+
+        if (Kind == SegmentationModelKind.UNet && FlowThreshold != DynamicsOptions.Default.FlowThreshold)
+        {
+            throw new ArgumentException("a flow threshold is for Cellpose models; a U-Net has no flows", nameof(FlowThreshold));
         }
 
         if (!(ElasticAlpha >= 0) || double.IsInfinity(ElasticAlpha))
