@@ -168,6 +168,26 @@ public class TrainCommandTests
         Assert.Contains("a U-Net has no flows", unet.Error);
     }
 
+    [Fact]
+    public void The_weight_average_is_written_named_and_exported()
+    {
+        string data = WriteData();
+        string output = Repo.NewTempDir();
+        string[] common = ["train", "--train", data, "--out", output, "--epochs", "3", "--batch-size", "2", "--patch-size", "64",
+            "--widths", "8,16,32", "--model-diameter", "20", "--flow-cache", "none"];
+        var run = CliRun.Of([.. common, "--average-from", "2"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        string average = Path.Combine(output, "average.ckpt");
+        Assert.Contains($"weight average of epochs 2 to 3: {average}", run.Out);
+        var export = CliRun.Of("export", average, "--out", Path.Combine(output, "average.onnx"));
+        Assert.True(export.ExitCode == 0, export.ToString());
+        Assert.Equal("unspecified; 3 epochs, seed 0", ModelCard.ReadFile(Path.Combine(output, "average.onnx")).TrainingData);
+
+        var outside = CliRun.Of([.. common.Select(a => a == output ? Repo.NewTempDir() : a), "--average-from", "4"]);
+        Assert.Equal(2, outside.ExitCode);
+        Assert.Contains("segkit: the first averaged epoch must be one of the run's epochs, 1 to 3\n", outside.Error.ReplaceLineEndings("\n"));
+    }
+
     private static double BestAp(string output) =>
         double.Parse(Regex.Match(output, @"best AP@0\.5 (\d\.\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
 

@@ -231,6 +231,88 @@ public class TrainerTests
     }
 
     [Fact]
+    public void The_weight_average_is_the_mean_of_its_epochs_and_a_resumed_run_continues_it_exactly()
+    {
+        string data = SyntheticData.Write(images: 3, size: 64, seed: 2);
+        var set = SegmentationDataset.Load(data, SegmentationModelKind.Cellpose);
+        var options = TinyCellpose(4) with { BatchSize = 3, AverageFrom = 2 };
+        string straight = Directory.CreateTempSubdirectory("segkit-run-").FullName;
+        string snapshots = Directory.CreateTempSubdirectory("segkit-snap-").FullName;
+        var keep = new SynchronousProgress<EpochReport>(r =>
+        {
+            File.Copy(Path.Combine(straight, Trainer.LastCheckpointName), Path.Combine(snapshots, $"last{r.Epoch}.ckpt"));
+            if (r.Epoch >= 2)
+            {
+                File.Copy(Path.Combine(straight, Trainer.AverageCheckpointName), Path.Combine(snapshots, $"average{r.Epoch}.ckpt"));
+            }
+        });
+        var full = new Trainer(options, straight, keep).Run(set, null);
+        string average = Path.Combine(straight, Trainer.AverageCheckpointName);
+        Assert.Equal(average, full.AverageCheckpoint);
+        Assert.Equal(3, Checkpoint.ReadHeader(average).Epoch);
+        Assert.False(File.Exists(Path.Combine(snapshots, "average1.ckpt")));
+
+        // Epochs 2 to 4, each weight and BatchNorm statistic averaged; the step counters are the last epoch's.
+        var epochs = Enumerable.Range(2, 3).Select(e => Trainer.LoadModel(Path.Combine(snapshots, $"last{e}.ckpt")).Model).ToArray();
+        using var mean = Trainer.LoadModel(average).Model;
+        var last = epochs[^1].state_dict();
+        bool differsFromLast = false;
+        foreach (var (name, tensor) in mean.state_dict())
+        {
+            if (torch.is_floating_point(tensor))
+            {
+                using var expected = epochs.Select(m => m.state_dict()[name]).Aggregate((a, b) => a + b) / 3;
+                Assert.True(tensor.allclose(expected, rtol: 1e-5, atol: 1e-6), name);
+                differsFromLast |= !tensor.allclose(last[name], rtol: 0, atol: 1e-4);
+            }
+            else
+            {
+                Assert.True(tensor.eq(last[name]).all().item<bool>(), name);
+            }
+        }
+
+        Assert.True(differsFromLast, "the average equals the last epoch's weights");
+        foreach (var model in epochs)
+        {
+            model.Dispose();
+        }
+
+        // Stopped after epoch 3 and resumed: the same mean, bit for bit; also when the stop fell between the writes of
+        // last.ckpt and average.ckpt (the mean is one epoch behind).
+        foreach (bool behind in new[] { false, true })
+        {
+            string interrupted = Directory.CreateTempSubdirectory("segkit-run-").FullName;
+            using var stop = new CancellationTokenSource();
+            var stopAfterThree = new SynchronousProgress<EpochReport>(r =>
+            {
+                if (r.Epoch == 3)
+                {
+                    stop.Cancel();
+                }
+            });
+            Assert.Throws<OperationCanceledException>(() => new Trainer(options, interrupted, stopAfterThree).Run(set, null, cancellation: stop.Token));
+            if (behind)
+            {
+                File.Copy(Path.Combine(snapshots, "average2.ckpt"), Path.Combine(interrupted, Trainer.AverageCheckpointName), overwrite: true);
+            }
+
+            var resumed = new Trainer(options, interrupted).Run(set, null, resume: true);
+            Assert.Equal(File.ReadAllBytes(average), File.ReadAllBytes(resumed.AverageCheckpoint!));
+        }
+
+        // Another averaging on --resume would mix two means: refused, naming last.ckpt.
+        var other = Assert.Throws<InvalidImageException>(() => new Trainer(options with { AverageFrom = 3 }, straight).Run(set, null, resume: true));
+        Assert.Contains("this run averages its weights from epoch 2", other.Message);
+        Assert.Contains(Trainer.LastCheckpointName, other.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(options with { AverageFrom = 0 }, straight));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(options with { AverageFrom = 5 }, straight));
+
+        string plain = Directory.CreateTempSubdirectory("segkit-run-").FullName;
+        Assert.Null(new Trainer(TinyCellpose(1) with { BatchSize = 3 }, plain).Run(set, null).AverageCheckpoint);
+        Assert.False(File.Exists(Path.Combine(plain, Trainer.AverageCheckpointName)));
+    }
+
+    [Fact]
     public void Checkpoints_round_trip_exactly()
     {
         TorchRuntime.EnsureLoaded();

@@ -51,6 +51,7 @@ internal static class TrainCommand
         var noClassBalance = new Option<bool>("--no-class-balance") { Description = "U-Net: plain per-pixel loss instead of weighing both classes as equally frequent (optimises pixel accuracy)." };
         var select = new Option<string>("--select") { DefaultValueFactory = _ => "foreground-iou", Description = "U-Net: the validation metric that picks best.ckpt, foreground-iou or pixel-accuracy (1 - pixel error). Cellpose models are picked on AP@0.5." };
         select.AcceptOnlyFromAmong("foreground-iou", "pixel-accuracy");
+        var averageFrom = new Option<int?>("--average-from") { Description = "Also keep the mean of the weights of every epoch from this one (counted from 1) to the last in average.ckpt (stochastic weight averaging; export it like best.ckpt). Best at a constant learning rate: runs of fewer than 100 epochs have no decay." };
         var flowThreshold = new Option<double?>("--flow-threshold") { Description = "Cellpose: the flow threshold validation's masks are made with (default Cellpose's 0.4; 0 keeps every mask), so best.ckpt is picked with the dynamics the model will run with; segkit export records it in the card." };
         var precision = new Option<string>("--precision") { DefaultValueFactory = _ => "auto", Description = "fp32, bf16 (bfloat16 forward and backward, fp32 weights and optimiser) or auto (bf16 where the CPU has native bf16: AVX512_BF16 or AMX)." };
         precision.AcceptOnlyFromAmong("auto", "fp32", "bf16");
@@ -59,7 +60,7 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from last.ckpt in the output folder." };
         var command = new Command("train", "Train a Cellpose-style network or a U-Net with TorchSharp.")
         {
-            kind, train, exclude, samplesPerEpoch, flowCache, val, output, epochs, batch, patch, lr, optimizer, widths, diameter, validateEvery, seed, channels, autoInvert, borderWeight, noClassBalance, elastic, select, flowThreshold, precision, init, initNarrow, resume,
+            kind, train, exclude, samplesPerEpoch, flowCache, val, output, epochs, batch, patch, lr, optimizer, widths, diameter, validateEvery, seed, channels, autoInvert, borderWeight, noClassBalance, elastic, select, flowThreshold, averageFrom, precision, init, initNarrow, resume,
         };
         command.SetAction((result, token) =>
         {
@@ -103,6 +104,7 @@ internal static class TrainCommand
                     ElasticAlpha = result.GetValue(elastic),
                     Selection = result.GetValue(select) == "pixel-accuracy" ? UNetSelection.PixelAccuracy : UNetSelection.ForegroundIoU,
                     FlowThreshold = result.GetValue(flowThreshold) ?? DynamicsOptions.Default.FlowThreshold,
+                    AverageFrom = result.GetValue(averageFrom),
                     Channels = ChannelSelection.FromCellpose(channelCodes[0], channelCodes[1]),
                     Cellpose = levelWidths is null ? CellposeNetOptions.Default : new CellposeNetOptions { Widths = levelWidths },
                     UNet = levelWidths is null ? UNetOptions.Modern : UNetOptions.Modern with { BaseWidth = levelWidths[0], Depth = Math.Max(1, levelWidths.Length - 1) },
@@ -195,6 +197,11 @@ internal static class TrainCommand
 
             var result = trainer.Run(train, val, resume, stop.Token, initialize);
             console.Out.WriteLine($"checkpoints: {result.LastCheckpoint}{(result.BestCheckpoint is null ? string.Empty : $", {result.BestCheckpoint} (best {trainer.MetricName} {result.BestMetric:0.000} at epoch {result.BestEpoch})")}");
+            if (result.AverageCheckpoint is not null)
+            {
+                console.Out.WriteLine($"weight average of epochs {options.AverageFrom} to {Checkpoint.ReadHeader(result.AverageCheckpoint).Epoch + 1}: {result.AverageCheckpoint}");
+            }
+
             string validationPlot = Path.Combine(outDir, TrainingLog.ValidationPlotName);
             console.Out.WriteLine($"log: {result.Log}; plots: {Path.Combine(outDir, TrainingLog.LossPlotName)}{(File.Exists(validationPlot) ? $", {validationPlot}" : string.Empty)}");
             return ExitCodes.Success;

@@ -14,7 +14,8 @@ public sealed record Checkpoint(string Kind, int Epoch, double? BestMetric, int?
 {
     private const string Magic = "SEGKIT-CKPT-1";
 
-    public static void Save(string path, Checkpoint header, nn.Module model, optim.Optimizer optimizer)
+    /// <summary>Writes the checkpoint; without <paramref name="optimizer"/> it holds weights only (it exports, but does not resume).</summary>
+    public static void Save(string path, Checkpoint header, nn.Module model, optim.Optimizer? optimizer)
     {
         ArgumentNullException.ThrowIfNull(header);
         AtomicFile.Write(path, stream =>

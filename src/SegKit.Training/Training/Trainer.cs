@@ -29,6 +29,7 @@ public sealed class Trainer
 {
     public const string LastCheckpointName = "last.ckpt";
     public const string BestCheckpointName = "best.ckpt";
+    public const string AverageCheckpointName = "average.ckpt";
 
     private readonly TrainerOptions _options;
     private readonly string _folder;
@@ -104,6 +105,11 @@ public sealed class Trainer
                 throw new InvalidImageException(string.Create(CultureInfo.InvariantCulture, $"this run validates at flow threshold {saved.FlowThreshold}; resume it with the same threshold, or start a new output folder"), last);
             }
 
+            if (saved.AverageFrom != _options.AverageFrom)
+            {
+                throw new InvalidImageException($"this run averages its weights {AveragingName(saved.AverageFrom)}; resume it with the same --average-from, or start a new output folder", last);
+            }
+
             startEpoch = header.Epoch + 1;
             checkpointed = true;
             bestMetric = header.BestMetric;
@@ -113,6 +119,12 @@ public sealed class Trainer
 
         double[] schedule = LearningRateSchedule.Build(_options.LearningRate, _options.Epochs);
         string optionsJson = JsonSerializer.Serialize(_options);
+        string averagePath = Path.Combine(_folder, AverageCheckpointName);
+        using WeightAverage? average = _options.AverageFrom is null ? null : new WeightAverage(CreateModel());
+        if (average is not null)
+        {
+            RestoreAverage(average, averagePath, startEpoch, model, last);
+        }
         for (int epoch = startEpoch; epoch < _options.Epochs; epoch++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -168,13 +180,63 @@ public sealed class Trainer
 
             Checkpoint.Save(last, new Checkpoint(_options.Kind.ToString(), epoch, bestMetric, bestEpoch, optionsJson), model, optimizer);
             checkpointed = true;
+            if (average is not null && epoch + 1 >= _options.AverageFrom)
+            {
+                // Written after last.ckpt: a run stopped between the two writes finds the mean one epoch behind and
+                // adds last.ckpt's weights on --resume.
+                average.Add(model);
+                average.Save(averagePath, new Checkpoint(_options.Kind.ToString(), epoch, null, null, optionsJson));
+            }
+
             var report = new EpochReport(epoch + 1, _options.Epochs, schedule[epoch], loss, metric, clock.Elapsed) { RetriedAfter = retriedAfter };
             log.Add(report, MetricName);
             _progress?.Report(report);
         }
 
-        return new TrainingResult(last, File.Exists(best) ? best : null, bestMetric, bestEpoch is null ? null : bestEpoch + 1, Path.Combine(_folder, TrainingLog.CsvName), log.Epochs);
+        return new TrainingResult(last, File.Exists(best) ? best : null, bestMetric, bestEpoch is null ? null : bestEpoch + 1, Path.Combine(_folder, TrainingLog.CsvName), log.Epochs)
+        {
+            AverageCheckpoint = average is { Count: > 0 } ? averagePath : null,
+        };
     }
+
+    /// <summary>
+    /// A resumed run continues its weight average from average.ckpt. <paramref name="model"/> holds last.ckpt's weights:
+    /// when the mean is one epoch behind them (stopped between the two writes) they are added now.
+    /// </summary>
+    private void RestoreAverage(WeightAverage average, string averagePath, int startEpoch, nn.Module model, string last)
+    {
+        int from = _options.AverageFrom!.Value;
+        int expected = startEpoch - from + 1; // epochs from..startEpoch (counted from 1) are done
+        if (expected <= 0)
+        {
+            return;
+        }
+
+        if (!File.Exists(averagePath))
+        {
+            if (expected == 1)
+            {
+                average.Add(model);
+                return;
+            }
+
+            throw new InvalidImageException($"the weight average of epochs {from} to {startEpoch} is missing (average.ckpt); start a new output folder", last);
+        }
+
+        int held = Checkpoint.ReadHeader(averagePath).Epoch + 1 - from + 1;
+        if (held != expected && held != expected - 1)
+        {
+            throw new InvalidImageException($"it holds the weight average up to epoch {held + from - 1}, but last.ckpt is epoch {startEpoch}; start a new output folder", averagePath);
+        }
+
+        average.Restore(averagePath, held);
+        if (held == expected - 1)
+        {
+            average.Add(model);
+        }
+    }
+
+    private static string AveragingName(int? from) => from is int f ? $"from epoch {f}" : "not at all";
 
     // LibTorch's message carries its C++ stack after the first line; the first line says what failed.
     private static string FirstLine(Exception e) => e.Message.Split('\n', 2)[0].Trim();

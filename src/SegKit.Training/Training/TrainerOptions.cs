@@ -69,6 +69,12 @@ public sealed record TrainerOptions
     /// </summary>
     public double FlowThreshold { get; init; } = DynamicsOptions.Default.FlowThreshold;
 
+    /// <summary>
+    /// From this epoch (counted from 1) to the last, the run also keeps the mean of every epoch's weights and BatchNorm
+    /// statistics in <c>average.ckpt</c> (stochastic weight averaging); null keeps none.
+    /// </summary>
+    public int? AverageFrom { get; init; }
+
     public void Validate()
     {
         if (Epochs < 1)
@@ -110,6 +116,11 @@ public sealed record TrainerOptions
         if (Kind == SegmentationModelKind.Cellpose && Selection != UNetSelection.ForegroundIoU)
         {
             throw new ArgumentException("selecting on pixel accuracy is for U-Nets; a Cellpose model is selected on AP@0.5", nameof(Selection));
+        }
+
+        if (AverageFrom is int from && (from < 1 || from > Epochs))
+        {
+            throw new ArgumentOutOfRangeException(nameof(AverageFrom), AverageFrom, $"the first averaged epoch must be one of the run's epochs, 1 to {Epochs}");
         }
 
         if (!(FlowThreshold >= 0) || double.IsInfinity(FlowThreshold))
