@@ -125,6 +125,7 @@ public sealed class Trainer
         {
             RestoreAverage(average, averagePath, startEpoch, model, last);
         }
+
         for (int epoch = startEpoch; epoch < _options.Epochs; epoch++)
         {
             cancellation.ThrowIfCancellationRequested();
