@@ -110,6 +110,11 @@ public sealed class SegmentationModel : IDisposable
         OnnxValueInfo? style = card.Kind == SegmentationModelKind.Cellpose
             ? info.Outputs.FirstOrDefault(o => o.Name == OnnxStyleNetwork.StyleOutputName && o.Shape is { Count: 2 } && o.Shape[1].Value is > 0)
             : null;
+        if (card.SizeModel is { } size && style is not null && style.Shape![1].Value != size.StyleMean.Count)
+        {
+            throw new ModelLoadException($"its card's size model reads a style of {size.StyleMean.Count} values but the network's '{style.Name}' output has {style.Shape[1].Value}", source);
+        }
+
         Func<OnnxStyleNetwork?> styleNetwork = style is null ? () => null : () =>
         {
             // The encoder alone: ONNX Runtime would run the whole graph for one output of it.

@@ -122,6 +122,38 @@ public class SizeModelTests
     }
 
     [Fact]
+    public void An_estimate_below_five_pixels_is_raised_to_five_as_Cellpose_does()
+    {
+        using var model = SegmentationModel.Load(Nuclei);
+        int styleLength = model.Card.SizeModel!.StyleMean.Count;
+        double modelDiameter = model.Card.Diameter!.Value;
+        StyleDiameterEstimator Saying(double ratio) =>
+            new(model.StyleNetwork!, new SizeModelParameters(new float[styleLength], new float[styleLength], Math.Log(ratio), 1), modelDiameter, model.Card.TileSize);
+        var image = new Image(2, 64, 80);
+
+        // An image of noise can give a tiny estimate; unbounded, it would upscale the image without limit.
+        Assert.Equal(StyleDiameterEstimator.MinimumDiameter, Saying(0.01).Estimate(image));
+        Assert.Equal(modelDiameter * 0.5, Saying(0.5).Estimate(image)!.Value, 6);
+    }
+
+    [Fact]
+    public void A_size_model_of_another_style_length_is_refused_at_load_naming_the_file()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("segkit-size-").FullName, "mismatch.onnx");
+        OnnxModel onnx = OnnxReader.ReadFile(Nuclei);
+        ModelCard card = ModelCard.FromMetadata(onnx.Metadata)! with { SizeModel = new SizeModelParameters(new float[64], new float[64], 0, 1) };
+        foreach (var (key, value) in card.ToMetadata())
+        {
+            onnx.Metadata[key] = value;
+        }
+
+        OnnxWriter.WriteFile(path, onnx);
+        var e = Assert.Throws<ModelLoadException>(() => SegmentationModel.Load(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("its card's size model reads a style of 64 values but the network's 'style' output has", e.Message);
+    }
+
+    [Fact]
     public void The_segmenter_uses_the_cards_size_model_only_when_estimating()
     {
         string path = Path.Combine(Directory.CreateTempSubdirectory("segkit-size-").FullName, "sized.onnx");

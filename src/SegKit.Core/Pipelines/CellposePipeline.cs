@@ -1,3 +1,4 @@
+using System.Globalization;
 using SegKit.Core.Dynamics;
 using SegKit.Core.Flows;
 using SegKit.Core.Images;
@@ -113,10 +114,21 @@ public static class CellposePipeline
     }
 
     /// <summary>The size an image of <paramref name="height"/> x <paramref name="width"/> is rescaled to (see <see cref="Rescale"/>).</summary>
+    /// <exception cref="InvalidImageException">At that diameter the network's output (three planes) would not fit in one array.</exception>
     public static (int Height, int Width) ScaledSize(int height, int width, double modelDiameter, double? diameter)
     {
         double scale = diameter is double d ? Resampling.ScaleForDiameter(modelDiameter, d) : 1.0;
-        return (Math.Max(1, (int)Math.Round(height * scale)), Math.Max(1, (int)Math.Round(width * scale)));
+        double sh = Math.Max(1, Math.Round(height * scale));
+        double sw = Math.Max(1, Math.Round(width * scale));
+
+        // A tiny diameter on a large image asks for more pixels than .NET can hold: say so rather than fail deep in an allocation.
+        if (sh * sw * 3 > Array.MaxLength)
+        {
+            throw new InvalidImageException(string.Create(CultureInfo.InvariantCulture,
+                $"at an object diameter of {diameter:G4} px the {height} x {width} image would be resampled {scale:0.##}x to {sh:0} x {sw:0} pixels for a model of {modelDiameter:0.#} px, more than one image can hold; give the objects' real diameter"));
+        }
+
+        return ((int)sh, (int)sw);
     }
 
     private static LabelImage NetworkScaleMasks(CellposePrediction prediction, DynamicsOptions dynamics)

@@ -38,6 +38,18 @@ public class CellposePipelineTests
     }
 
     [Fact]
+    public void A_diameter_that_would_resample_beyond_one_array_is_refused_before_any_allocation()
+    {
+        Assert.Equal((1000, 2000), CellposePipeline.ScaledSize(2000, 4000, 17, 34));
+        Assert.Equal((17000, 17000), CellposePipeline.ScaledSize(2000, 2000, 17, 2)); // 8.7e8 values in three planes: they fit
+
+        // At 1 px: 34000 x 34000, 3.5e9 values in three planes.
+        var error = Assert.Throws<InvalidImageException>(() => CellposePipeline.Predict(new Image(2, 2000, 2000), new PassThrough(), new CellposeSettings { ModelDiameter = 17, Diameter = 1 }));
+        Assert.Contains("object diameter of 1 px", error.Message, StringComparison.Ordinal);
+        Assert.Contains("2000 x 2000", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Tiles_blending_and_dynamics_recover_the_objects_from_a_perfect_network()
     {
         // 512x512: several overlapping 224 tiles, so blending is exercised.
