@@ -14,6 +14,8 @@ public sealed class CachedSegmentation
     private readonly Lock _gate = new();
     private SegmentationResult _result;
     private DynamicsOptions _dynamics;
+    private long _issued;
+    private long _applied;
 
     public CachedSegmentation(string id, ServedModel model, string imageName, PackedImage image, CellposePrediction? prediction, SegmentationResult result, DynamicsOptions dynamics)
     {
@@ -49,10 +51,23 @@ public sealed class CachedSegmentation
         }
     }
 
-    public void Update(SegmentationResult result, DynamicsOptions dynamics)
+    /// <summary>
+    /// A ticket for a re-thresholding about to start. Re-thresholdings of one result run side by side (the viewer sends
+    /// one per slider move); the one that started last must be what the downloads return, whichever finishes last.
+    /// </summary>
+    public long NextTicket() => Interlocked.Increment(ref _issued);
+
+    /// <summary>Makes <paramref name="result"/> the current one unless a later ticket's result already is.</summary>
+    public void Update(long ticket, SegmentationResult result, DynamicsOptions dynamics)
     {
         lock (_gate)
         {
+            if (ticket < _applied)
+            {
+                return;
+            }
+
+            _applied = ticket;
             _result = result;
             _dynamics = dynamics;
         }

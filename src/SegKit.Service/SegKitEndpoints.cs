@@ -97,6 +97,8 @@ public static class SegKitEndpoints
             string stem = Path.GetFileNameWithoutExtension(entry.ImageName);
             IResult answer = file switch
             {
+                "labels.png" when result.Labels.MaxLabel > LabelImageFile.MaxLabel16 => throw new RequestRejectedException(StatusCodes.Status422UnprocessableEntity,
+                    $"result {id} has {result.Labels.MaxLabel} objects, more than a 16-bit PNG can number (65535); download labels.tif"),
                 "labels.png" => Results.File(LabelImageFile.Encode(result.Labels, ".png"), "image/png", $"{stem}_masks.png"),
                 "labels.tif" => Results.File(LabelImageFile.Encode(result.Labels, ".tif"), "image/tiff", $"{stem}_masks.tif"),
                 "overlay.png" => Results.File(Overlay.EncodePng(entry.Image.Unpack(), result.Labels), "image/png", $"{stem}_overlay.png"),

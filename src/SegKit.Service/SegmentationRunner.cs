@@ -9,6 +9,7 @@ using SegKit.Core.Images;
 using SegKit.Core.Pipelines;
 using SegKit.Imaging;
 using SegKit.Inference;
+using SegKit.Onnx;
 
 namespace SegKit.Service;
 
@@ -65,9 +66,33 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
                 $"{imageName} is {info.Width} x {info.Height} ({megapixels:0.##} megapixels), above this service's limit of {limit:0.##} megapixels per image (SegKit:MaxMegapixels)"));
         }
 
+        // The limit is on what the network sees: a small diameter upscales the image (an estimated one is at least 5 px).
+        if (query.Diameter is double diameter && model.Card.Kind == SegmentationModelKind.Cellpose && model.Card.Diameter is double modelDiameter)
+        {
+            (int sh, int sw) = ScaledSize(info, modelDiameter, diameter, imageName);
+            double scaled = (double)sh * sw / 1e6;
+            if (scaled > limit)
+            {
+                throw new RequestRejectedException(StatusCodes.Status413PayloadTooLarge, string.Create(CultureInfo.InvariantCulture,
+                    $"{imageName} at diameter={diameter:G4} is resampled to {sw} x {sh} ({scaled:0.##} megapixels) for the model's {modelDiameter:0.#} px objects, above this service's limit of {limit:0.##} megapixels per image (SegKit:MaxMegapixels)"));
+            }
+        }
+
         await lease.StartAsync(cancellationToken).ConfigureAwait(false);
         double queued = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return await Task.Run(() => Run(model, bytes, imageName, query, queued, start, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static (int Height, int Width) ScaledSize(ImageFileInfo info, double modelDiameter, double diameter, string imageName)
+    {
+        try
+        {
+            return CellposePipeline.ScaledSize(info.Height, info.Width, modelDiameter, diameter);
+        }
+        catch (InvalidImageException e)
+        {
+            throw new RequestRejectedException(StatusCodes.Status413PayloadTooLarge, $"{imageName}: {e.Message}");
+        }
     }
 
     /// <summary>The cached result <paramref name="id"/> with new dynamics settings: no network run, so no queue.</summary>
@@ -80,10 +105,11 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
             ?? throw new RequestRejectedException(StatusCodes.Status409Conflict, $"result {id} comes from the {entry.Model.Card.Kind} model '{entry.Model.Name}', which has no flows to re-threshold; send the image again with other settings");
         SegmentOptions options = query.Options();
         DynamicsOptions dynamics = ModelSegmenter.ResolveDynamics(entry.Model.Card, options);
+        long ticket = entry.NextTicket();
         SegmentationResult result = entry.Model.Model.CreateSegmenter(options).Masks(prediction, entry.Image, dynamics);
-        entry.Update(result, dynamics);
+        entry.Update(ticket, result, dynamics);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return Respond(entry, new TimingReport(0, 0, 0, seconds, seconds, seconds / Megapixels(entry.Image.Height, entry.Image.Width)), cached: true);
+        return Respond(entry, result, dynamics, new TimingReport(0, 0, 0, seconds, seconds, seconds / Megapixels(entry.Image.Height, entry.Image.Width)), cached: true);
     }
 
     /// <summary>A cached result, or 404 saying why it may be gone.</summary>
@@ -154,14 +180,14 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
         double megapixels = Megapixels(image.Height, image.Width);
         metrics.Segmented(network + dynamics, megapixels);
         logger.LogInformation("{Image} ({Width}x{Height}) with {Model}: {Count} objects in {Seconds:0.00} s", imageName, image.Width, image.Height, model.Name, result.Objects.Count, total);
-        return Respond(entry, new TimingReport(queued, decode, network, dynamics, total, (network + dynamics) / megapixels), cached);
+        return Respond(entry, result, resolved, new TimingReport(queued, decode, network, dynamics, total, (network + dynamics) / megapixels), cached);
     }
 
     private static double Megapixels(int height, int width) => Math.Max(1e-6, (double)height * width / 1e6);
 
-    private static SegmentationResponse Respond(CachedSegmentation entry, TimingReport timing, bool cached)
+    /// <summary>The response for <paramref name="result"/>, the result this request computed (not whichever is current by now).</summary>
+    private static SegmentationResponse Respond(CachedSegmentation entry, SegmentationResult result, DynamicsOptions dynamics, TimingReport timing, bool cached)
     {
-        (SegmentationResult result, DynamicsOptions dynamics) = entry.Current;
         double? diameter = entry.Prediction is { } p ? p.Diameter ?? entry.Model.Card.Diameter : null;
         return new SegmentationResponse(
             entry.Id,

@@ -43,6 +43,25 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public async Task A_diameter_that_upscales_the_image_past_the_megapixel_limit_gets_413_before_the_network_runs()
+    {
+        await using var factory = new ServiceFactory(new Dictionary<string, string> { ["MaxMegapixels"] = "1" });
+        using HttpClient client = await factory.ReadyClientAsync();
+
+        // The 256 x 256 sample at 2 px is upscaled 8.5x for the nuclei model's 17 px objects: 4.7 megapixels.
+        var (status, detail) = await Http.ProblemAsync(await Http.PostImageAsync(client, SamplePng, "?name=s.png&diameter=2"));
+        Assert.Equal(413, status);
+        Assert.Contains("s.png at diameter=2 is resampled to 2176 x 2176 (4.73 megapixels) for the model's 17 px objects, above this service's limit of 1 megapixels per image (SegKit:MaxMegapixels)", detail);
+
+        // So small that the resampled image could not even be held.
+        (status, detail) = await Http.ProblemAsync(await Http.PostImageAsync(client, SamplePng, "?name=s.png&diameter=0.0001"));
+        Assert.Equal(413, status);
+        Assert.Contains("s.png: at an object diameter of 0.0001 px the 256 x 256 image would be resampled", detail);
+
+        Assert.Equal(HttpStatusCode.OK, (await Http.PostImageAsync(client, SamplePng, "?name=s.png&diameter=17")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_header_that_claims_more_pixels_than_its_file_can_hold_gets_400()
     {
         await using var factory = new ServiceFactory();

@@ -46,6 +46,26 @@ public sealed class ResultCacheTests : IDisposable
         Assert.Equal(0, cache.Count);
     }
 
+    [Fact]
+    public void Of_two_rethresholdings_the_one_started_last_stays_current_whichever_finishes_last()
+    {
+        CachedSegmentation entry = Entry("a");
+        var image = ImageFile.Read(Path.Combine(ServiceFactory.Samples, "dsb_4be73d68.png"));
+        ModelSegmenter segmenter = _model.Model.CreateSegmenter(new SegmentOptions { Diameter = 30 });
+        DynamicsOptions older = DynamicsOptions.Default with { MinSize = 200 }, newer = DynamicsOptions.Default with { MinSize = 0 };
+        SegmentationResult olderResult = segmenter.Masks(entry.Prediction!, image, older), newerResult = segmenter.Masks(entry.Prediction!, image, newer);
+        Assert.NotEqual(olderResult.Objects.Count, newerResult.Objects.Count);
+
+        long first = entry.NextTicket(), second = entry.NextTicket();
+        entry.Update(second, newerResult, newer);
+        entry.Update(first, olderResult, older); // the slower, older request finishes last
+        Assert.Same(newerResult, entry.Current.Result);
+        Assert.Equal(newer, entry.Current.Dynamics);
+
+        entry.Update(entry.NextTicket(), olderResult, older);
+        Assert.Same(olderResult, entry.Current.Result);
+    }
+
     private CachedSegmentation Entry(string id)
     {
         var image = ImageFile.Read(Path.Combine(ServiceFactory.Samples, "dsb_4be73d68.png"));
