@@ -32,7 +32,7 @@ public sealed record JobPlan(string Manifest, IReadOnlyList<string> Inputs, stri
             files.AddRange(Directory.Exists(input) ? ImageFile.ListImages(input).Select(Path.GetFullPath) : [input]);
         }
 
-        List<string> unique = files.Distinct(StringComparer.Ordinal).ToList();
+        IReadOnlyList<string> unique = SegmentationOutputs.WithoutOutputsOf(files.Distinct(StringComparer.Ordinal).ToList(), out _);
         if (unique.Count == 0)
         {
             throw new ManifestException($"the inputs hold no images ({string.Join(", ", ImageFile.Extensions)})", source);

@@ -26,6 +26,26 @@ public static class SegmentationOutputs
 
     public static string MasksPath(string outDir, string input) => PathOf(outDir, input, MasksSuffix);
 
+    /// <summary>
+    /// <paramref name="inputs"/> without the image outputs of its other inputs (x_masks.tif and x_overlay.png beside
+    /// x.png), as Cellpose skips its own _masks files: with the output folder also the input folder, a second run would
+    /// otherwise segment its own label images and overlays (and then their outputs).
+    /// </summary>
+    public static IReadOnlyList<string> WithoutOutputsOf(IReadOnlyList<string> inputs, out IReadOnlyList<string> skipped)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var outputs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string input in inputs)
+        {
+            string folder = Path.GetDirectoryName(Path.GetFullPath(input)) ?? string.Empty;
+            outputs.Add(PathOf(folder, input, MasksSuffix));
+            outputs.Add(PathOf(folder, input, OverlaySuffix));
+        }
+
+        skipped = inputs.Where(i => outputs.Contains(Path.GetFullPath(i))).ToList();
+        return skipped.Count == 0 ? inputs : inputs.Where(i => !outputs.Contains(Path.GetFullPath(i))).ToList();
+    }
+
     /// <summary>Whether the input's outputs are all there: its label image, written last, exists.</summary>
     public static bool AreComplete(string outDir, string input) => File.Exists(MasksPath(outDir, input));
 

@@ -97,7 +97,19 @@ public sealed class SiloSegmentation : IDisposable
     private ModelSegmenter SegmenterFor(WorkItem item)
     {
         string path = BundledModels.IsName(item.Model) ? Path.Combine(_options.BundledModelsDirectory, item.Model + ".onnx") : item.Model;
-        SegmentationModel model = _models.GetOrAdd(path, p => new Lazy<SegmentationModel>(() => SegmentationModel.Load(p, intraOpThreads: _options.IntraOpThreads))).Value;
+        Lazy<SegmentationModel> lazy = _models.GetOrAdd(path, p => new Lazy<SegmentationModel>(() => SegmentationModel.Load(p, intraOpThreads: _options.IntraOpThreads)));
+        SegmentationModel model;
+        try
+        {
+            model = lazy.Value;
+        }
+        catch (SegKitException)
+        {
+            // A Lazy keeps its exception: forget the failure so that the next item tries again (the file may be back).
+            _models.TryRemove(new KeyValuePair<string, Lazy<SegmentationModel>>(path, lazy));
+            throw;
+        }
+
         return _segmenters.GetOrAdd((path, item.Settings), key => model.CreateSegmenter(key.Settings.ToSegmentOptions()));
     }
 

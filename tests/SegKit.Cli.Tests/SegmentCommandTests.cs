@@ -163,6 +163,26 @@ public class SegmentCommandTests
     }
 
     [Fact]
+    public void Outputs_written_beside_the_images_are_not_segmented_on_a_second_run()
+    {
+        string folder = Repo.NewTempDir();
+        foreach (string sample in Directory.GetFiles(Repo.SampleImages, "*.png"))
+        {
+            File.Copy(sample, Path.Combine(folder, Path.GetFileName(sample)));
+        }
+
+        Assert.Equal(0, CliRun.Of("segment", folder, "--out", folder, "--method", "classical").ExitCode);
+        string[] outputs = Directory.GetFiles(folder).Order(StringComparer.Ordinal).ToArray();
+        Assert.Contains(Path.Combine(folder, "dsb_4be73d68_overlay.png"), outputs);
+
+        var again = CliRun.Of("segment", folder, "--out", folder, "--overwrite", "--method", "classical");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("skipping 4 file(s) named as the outputs of other inputs: dsb_4be73d68_masks.tif, dsb_4be73d68_overlay.png, dsb_912a679e_masks.tif, ...", again.Error);
+        Assert.Contains("2 image(s)", again.Out);
+        Assert.Equal(outputs, Directory.GetFiles(folder).Order(StringComparer.Ordinal).ToArray()); // no dsb_4be73d68_overlay_masks.tif
+    }
+
+    [Fact]
     public void A_missing_input_is_a_usage_error_naming_it()
     {
         var run = CliRun.Of("segment", "/no/such/image.png", "--out", Repo.NewTempDir());

@@ -96,6 +96,22 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal(new JobSettings { Diameter = 17, FlowThreshold = 0.6, CellprobThreshold = -1, MinSize = 0, CytoplasmChannel = 2, NucleusChannel = 3 }, settings);
     }
 
+    [Fact]
+    public void With_the_output_folder_in_the_input_folder_a_rerun_does_not_take_its_own_outputs_as_images()
+    {
+        Write("""{ "inputs": ["images"], "model": "nuclei", "output": "images" }""");
+        string[] images = _job.Inputs;
+        foreach (string image in images)
+        {
+            File.Copy(image, SegmentationOutputs.PathOf(_job.Images, image, SegmentationOutputs.OverlaySuffix));
+            File.Copy(image, SegmentationOutputs.MasksPath(_job.Images, image));
+        }
+
+        File.Copy(images[0], Path.Combine(_job.Images, "other_masks.png")); // named like an output, but of no input: an image
+
+        Assert.Equal([.. images, Path.Combine(_job.Images, "other_masks.png")], _job.Plan().Inputs.Order(StringComparer.Ordinal));
+    }
+
     private void Write(string json) => File.WriteAllText(_job.Manifest, json);
 
     private (int Code, string Out, string Error) Batch() => Segkit.Run("batch", _job.Manifest, "--gateway", $"{SiloProcess.FreePort()}");

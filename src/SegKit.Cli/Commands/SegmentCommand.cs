@@ -81,7 +81,13 @@ internal static class SegmentCommand
                 throw new CliUsageException($"--block-size must be a multiple of 256 (at least 256), not {block}");
             }
 
-            var batch = new SegmentBatch(InputFiles.Expand(result.GetValue(inputs)!), result.GetValue(output)!, result.GetValue(overwrite), result.GetValue(saveFlows), result.GetValue(maxMegapixels))
+            IReadOnlyList<string> files = SegmentationOutputs.WithoutOutputsOf(InputFiles.Expand(result.GetValue(inputs)!), out IReadOnlyList<string> skipped);
+            if (skipped.Count > 0)
+            {
+                console.Error.WriteLine($"skipping {skipped.Count} file(s) named as the outputs of other inputs: {string.Join(", ", skipped.Take(3).Select(Path.GetFileName))}{(skipped.Count > 3 ? ", ..." : string.Empty)}");
+            }
+
+            var batch = new SegmentBatch(files, result.GetValue(output)!, result.GetValue(overwrite), result.GetValue(saveFlows), result.GetValue(maxMegapixels))
             {
                 SaveRois = result.GetValue(saveRois),
                 SaveOutlines = result.GetValue(saveOutlines),
