@@ -38,7 +38,7 @@ public sealed class CellposeSegmenter(ITileNetwork network, CellposeSegmenterOpt
             int selected = Options.Channels.Nucleus == ImageChannel.None ? 1 : input.Channels;
             for (int c = 0; c < selected; c++)
             {
-                Normalization.NormalizeInPlace(input.Plane(c));
+                Normalization.NormalizeInPlace(input.Plane(c), Options.LowPercentile, Options.HighPercentile);
             }
 
             if (Options.InvertBrightBackground)

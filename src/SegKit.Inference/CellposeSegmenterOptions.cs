@@ -14,13 +14,19 @@ public sealed record CellposeSegmenterOptions
     /// <summary>Invert images with a bright background after normalisation (the card says when the model was trained so).</summary>
     public bool InvertBrightBackground { get; init; }
 
-    /// <summary>The model's training diameter in pixels.</summary>
+    /// <summary>The percentiles each channel's values are scaled between (0 and 1), from the card: Cellpose's 1 and 99 unless it says otherwise.</summary>
+    public double LowPercentile { get; init; } = 1;
+
+    /// <inheritdoc cref="LowPercentile"/>
+    public double HighPercentile { get; init; } = 99;
+
     /// <summary>
     /// Fixed normalisation bounds (and inversion) for every image, instead of each image's own percentiles and
     /// polarity: the blocks of one large image share the whole image's (<see cref="IntensityScale.Measure"/>).
     /// </summary>
     public IntensityScale? Intensity { get; init; }
 
+    /// <summary>The model's training diameter in pixels.</summary>
     public double ModelDiameter { get; init; } = CellposeSettings.DefaultModelDiameter;
 
     /// <summary>The objects' diameter in the images; null uses the model diameter (no rescaling) unless <see cref="EstimateDiameter"/>.</summary>

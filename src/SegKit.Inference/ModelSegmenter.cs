@@ -58,6 +58,8 @@ public sealed class ModelSegmenter
             {
                 Channels = channels,
                 InvertBrightBackground = card.InvertBrightBackground,
+                LowPercentile = card.LowPercentile,
+                HighPercentile = card.HighPercentile,
                 ModelDiameter = modelDiameter,
                 Diameter = options.Diameter,
                 Intensity = options.Intensity,
@@ -117,7 +119,9 @@ public sealed class ModelSegmenter
         ArgumentNullException.ThrowIfNull(image);
         if (_unet is not null)
         {
-            Image gray = image.Channels == 1 ? image : image.ToGray();
+            // The plane Segment gives the U-Net, which reads gray values.
+            Image plane = UNetInput(image);
+            Image gray = plane.Channels == 1 ? plane : plane.ToGray();
             return _unet.Options.ZeroMeanUnitVariance
                 ? IntensityScale.ZeroMeanUnitVariance(gray, _unet.Options.NormalizeEpsilon)
                 : IntensityScale.Measure(gray, _unet.Options.LowPercentile, _unet.Options.HighPercentile);
@@ -126,7 +130,7 @@ public sealed class ModelSegmenter
         ModelChannels.Check(image, Channels, null);
         Image selected = image.SelectChannels(Channels);
         // The percentiles once: applied, the scale gives normalize99's image (for finite pixels), which the polarity test reads.
-        IntensityScale scale = IntensityScale.Measure(selected);
+        IntensityScale scale = IntensityScale.Measure(selected, Card.LowPercentile, Card.HighPercentile);
         return Card.InvertBrightBackground && BackgroundPolarity.IsBright(scale.Apply(selected), image) ? scale with { Invert = true } : scale;
     }
 
@@ -201,7 +205,10 @@ public sealed class ModelSegmenter
             return _cellpose.Segment(image);
         }
 
-        // A U-Net reads one plane: the selected channel, or the image's gray values.
-        return _unet!.Segment(Channels.Cytoplasm == ImageChannel.Gray ? image : new Image(1, image.Height, image.Width, image.SelectChannels(Channels).Plane(0).ToArray()));
+        return _unet!.Segment(UNetInput(image));
     }
+
+    /// <summary>A U-Net reads one plane: the selected channel, or the image's gray values (which it makes itself).</summary>
+    private Image UNetInput(Image image) =>
+        Channels.Cytoplasm == ImageChannel.Gray ? image : new Image(1, image.Height, image.Width, image.SelectChannels(Channels).Plane(0).ToArray());
 }
