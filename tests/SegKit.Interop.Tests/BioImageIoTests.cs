@@ -213,6 +213,18 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("is not valid YAML (line", e.Message);
     }
 
+    [Fact]
+    public void An_output_that_is_not_float32_and_a_step_without_its_values_are_refused_naming_them()
+    {
+        string ints = ZooPackage("int-output", new ZooOptions { Int64Output = true });
+        var e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(ints, "test"));
+        Assert.Contains("its output 'counts' holds Int64, not float32 values", e.Message);
+
+        string clip = ZooPackage("bare-clip", new ZooOptions { Preprocessing = "[{id: clip}]" });
+        e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(clip, "test"));
+        Assert.Contains("has no kwargs; clip needs its values", e.Message);
+    }
+
     private void AssertSegmenterGivesTheRdfProbabilities(BioImageImport import, bool zeroMeanUnitVariance = false)
     {
         string modelPath = Path.Combine(folder, "imported.onnx");
@@ -245,6 +257,9 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
         public string? Tolerance { get; init; }
 
         public bool SecondInput { get; init; }
+
+        /// <summary>The graph's output cast to int64.</summary>
+        public bool Int64Output { get; init; }
 
         /// <summary>The test output as zero_mean_unit_variance (over y and x) would make it, instead of scale_range.</summary>
         public bool ZeroMeanUnitVariance { get; init; }
@@ -293,7 +308,15 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
         string raw = builder.Input("raw", OnnxElementType.Float, "N", 1, "H", "W");
         string logit = builder.Node("Conv", [raw, builder.Initializer("w", [2f], 1, 1, 1, 1), builder.Initializer("b", [-1f], 1)], "logit", OnnxAttribute.Of("kernel_shape", 1L, 1L));
         string result = options.SigmoidInGraph ? builder.Node("Sigmoid", [logit], "prob") : logit;
-        builder.Output(result, OnnxElementType.Float, "N", 1, "H", "W");
+        if (options.Int64Output)
+        {
+            builder.Output(builder.Node("Cast", [result], "counts", OnnxAttribute.Of("to", 7L)), OnnxElementType.Int64, "N", 1, "H", "W");
+        }
+        else
+        {
+            builder.Output(result, OnnxElementType.Float, "N", 1, "H", "W");
+        }
+
         byte[] weights = OnnxWriter.ToBytes(builder.ToModel(opset: 13));
         File.WriteAllBytes(Path.Combine(package, "weights.onnx"), weights);
 

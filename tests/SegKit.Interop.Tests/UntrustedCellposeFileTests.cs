@@ -109,6 +109,22 @@ public sealed class UntrustedCellposeFileTests : IDisposable
 
         // Zero strides repeat elements: a billion-element view of 4 floats would allocate 4 GB.
         Assert.Contains("reaches element", Refused(Tensor("w", count: 4, shape: [1_000_000_000], stride: [0]), [new byte[16]]));
+
+        // A second tensor on a storage already read claims ten million elements of its 4.
+        Assert.Contains("tensor 'b' of shape [10000000] reaches element 9999999 of a storage of 4", Refused(TwoTensorsOnOneStorage(10_000_000), [new byte[16]]));
+    }
+
+    private static byte[] TwoTensorsOnOneStorage(long secondCount)
+    {
+        var bytes = new PickleBytes().Proto(2).Op('}').Op('(');
+        foreach (var (name, count) in new[] { ("a", 4L), ("b", secondCount) })
+        {
+            bytes = bytes.Unicode(name).Global("torch._utils", "_rebuild_tensor_v2").Op('(')
+                .Op('(').Unicode("storage").Global("torch", "FloatStorage").Unicode("0").Unicode("cpu").Int(count).Op('t').Op('Q')
+                .Int(0).Tuple([count]).Tuple([1]).Byte(0x89).Op('}').Op('t').Op('R');
+        }
+
+        return bytes.Op('u').Op('.').ToArray();
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -81,12 +82,17 @@ public static partial class NpyFile
         long count = 1;
         foreach (int d in shape)
         {
-            count *= d;
+            if (d < 0)
+            {
+                throw new InvalidDataException($"the shape ({shapeText.Trim()}) has a negative dimension");
+            }
+
+            count = count * d > Array.MaxLength ? Array.MaxLength + 1L : count * d;
         }
 
         if (count > Array.MaxLength)
         {
-            throw new InvalidDataException($"array of {count} values is too large");
+            throw new InvalidDataException($"the shape ({shapeText.Trim()}) is too large for one array");
         }
 
         Array values = descr switch
@@ -162,6 +168,13 @@ public static partial class NpyFile
     private static T[] ReadValues<T>(Stream stream, long count)
         where T : unmanaged
     {
+        // The header is untrusted: a few bytes must not make us allocate gigabytes they cannot fill.
+        long bytes = count * Unsafe.SizeOf<T>();
+        if (stream.CanSeek && stream.Length - stream.Position < bytes)
+        {
+            throw new InvalidDataException($"the header says {count} values ({bytes} bytes) but only {stream.Length - stream.Position} bytes follow");
+        }
+
         var values = new T[count];
         stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
         return values;

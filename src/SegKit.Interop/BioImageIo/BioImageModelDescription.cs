@@ -273,7 +273,13 @@ public sealed record BioImageModelDescription
         var result = new BioImageProcessingStep { Id = id, Where = where };
         if (kwargs is null)
         {
-            return result;
+            // Only steps whose values all have defaults can go without kwargs (scale_linear: gain 1, offset 0).
+            return id switch
+            {
+                "scale_linear" => result with { A = [1], B = [0] },
+                "clip" or "binarize" or "fixed_zero_mean_unit_variance" => throw step.Fail($"has no kwargs; {id} needs its values"),
+                _ => result,
+            };
         }
 
         if (!v05)

@@ -17,7 +17,9 @@ internal static class BioImageNetwork
             using var results = session.Run([NamedOnnxValue.CreateFromTensor(inputName, new DenseTensor<float>(input, shape))]);
             return results.Select(r =>
             {
-                var tensor = r.AsTensor<float>();
+                // AsTensor gives null for another element type.
+                var tensor = r.Value as Tensor<float>
+                    ?? throw new ModelFileException($"its output '{r.Name}' holds {r.ElementType}, not float32 values; SegKit runs networks with float32 outputs", source);
                 return (r.Name, tensor.ToArray(), tensor.Dimensions.ToArray());
             }).ToList();
         }

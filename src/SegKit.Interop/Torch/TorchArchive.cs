@@ -168,13 +168,15 @@ public static class TorchArchive
         }
 
         // A tensor holds no more elements than its storage (no zero-stride broadcasting in a state dict), so its values
-        // never need more memory than the file's bytes.
-        if (count > storage.ElementCount || (count > 0 && last >= storage.ElementCount))
+        // never need more memory than the file's bytes. The bound is the bytes read, not this reference's claim: a second
+        // reference to a storage already read may claim more elements (or a wider type) than the first was checked for.
+        int size = TorchDataTypes.Size(storage.DataType);
+        long elements = bytes.Length / size;
+        if (count > elements || (count > 0 && last >= elements))
         {
-            throw new ModelFileException(string.Create(CultureInfo.InvariantCulture, $"tensor '{UntrustedText.Quote(name)}' of shape [{string.Join(", ", reference.Shape)}] reaches element {last} of a storage of {storage.ElementCount}"), path);
+            throw new ModelFileException(string.Create(CultureInfo.InvariantCulture, $"tensor '{UntrustedText.Quote(name)}' of shape [{string.Join(", ", reference.Shape)}] reaches element {last} of a storage of {elements}"), path);
         }
 
-        int size = TorchDataTypes.Size(storage.DataType);
         float[]? floats = TorchDataTypes.IsFloatingPoint(storage.DataType) ? new float[count] : null;
         long[]? integers = floats is null ? new long[count] : null;
         var index = new long[reference.Shape.Length];

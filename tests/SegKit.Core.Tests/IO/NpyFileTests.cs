@@ -58,10 +58,32 @@ public class NpyFileTests
             Assert.Throws<InvalidImageException>(() => NpyFile.Read(text));
             Assert.Throws<InvalidImageException>(() => NpyFile.Read(Path.Combine(dir, "missing.npy")));
             Assert.Throws<InvalidDataException>(() => new NpyArray("<f4", [2], new[] { 0.5f, 1f }).ToInt32());
+
+            // A 128-byte file whose header claims 1.6e9 doubles (12.8 GB) is refused before anything that size is allocated.
+            string liar = Path.Combine(dir, "liar.npy");
+            File.WriteAllBytes(liar, NpyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (40000, 40000), }", new byte[16]));
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            e = Assert.Throws<InvalidImageException>(() => NpyFile.Read(liar));
+            Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1_000_000, "nothing the header's size was allocated");
+            Assert.Contains("liar.npy", e.Message);
+            Assert.Contains("the header says 1600000000 values (12800000000 bytes) but only 16 bytes follow", e.Message);
+
+            string negative = Path.Combine(dir, "negative.npy");
+            File.WriteAllBytes(negative, NpyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (-4, 2), }", new byte[32]));
+            Assert.Contains("the shape (-4, 2) has a negative dimension", Assert.Throws<InvalidImageException>(() => NpyFile.Read(negative)).Message);
         }
         finally
         {
             Directory.Delete(dir, true);
         }
+    }
+
+    /// <summary>A version 1.0 .npy file with this header text (padded as NumPy pads it) and these data bytes.</summary>
+    private static byte[] NpyBytes(string header, byte[] data)
+    {
+        int padded = ((10 + header.Length + 1 + 63) / 64 * 64) - 10;
+        string text = header.PadRight(padded - 1) + "\n";
+        byte[] bytes = [0x93, .. "NUMPY"u8, 1, 0, (byte)(padded & 0xFF), (byte)(padded >> 8), .. System.Text.Encoding.Latin1.GetBytes(text), .. data];
+        return bytes;
     }
 }
