@@ -114,6 +114,10 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
         Assert.StartsWith("0.4.", import.Description.FormatVersion, StringComparison.Ordinal);
         Assert.Equal(99.8, import.Card.HighPercentile);
         AssertSegmenterGivesTheRdfProbabilities(import);
+
+        // Probabilities from the graph, said by 0.4's data_range.
+        BioImageImport probabilities = BioImageModelImporter.Import(ZooPackage("v04-sigmoid", new ZooOptions { Spec04 = true, SigmoidInGraph = true }), "test");
+        AssertSegmenterGivesTheRdfProbabilities(probabilities);
     }
 
     [Fact]
@@ -181,6 +185,24 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
         Assert.True(import.Card.ZeroMeanUnitVariance);
         Assert.Equal(1e-6, import.Card.NormalizeEpsilon);
         AssertSegmenterGivesTheRdfProbabilities(import, zeroMeanUnitVariance: true);
+    }
+
+    [Fact]
+    public void A_zero_mean_unit_variance_model_exports_that_preprocessing_and_reimports()
+    {
+        BioImageImport zoo = BioImageModelImporter.Import(ZooPackage("zmuv-source", new ZooOptions { Preprocessing = "[{id: zero_mean_unit_variance, kwargs: {axes: [y, x], eps: 1.0e-6}}]", ZeroMeanUnitVariance = true }), "test");
+        string modelPath = Path.Combine(folder, "zmuv.onnx");
+        File.WriteAllBytes(modelPath, zoo.ModelBytes);
+        string image = Path.Combine(RepositoryLayout.Root, "models", "samples", "images", "dsb_4be73d68.png");
+
+        BioImageExport export = BioImageModelExporter.Export(modelPath, image, Path.Combine(folder, "zmuv-export"), new BioImageExportOptions { SegKitVersion = "test" });
+
+        RdfNode step = RdfYaml.Parse(File.ReadAllBytes(Path.Combine(folder, "zmuv-export", "rdf.yaml")), "rdf.yaml").List("inputs")[0].List("preprocessing")[0];
+        Assert.Equal("zero_mean_unit_variance", step.Text("id"));
+        Assert.Equal(1e-6, step.Required("kwargs").Number("eps", 0));
+        BioImageImport again = BioImageModelImporter.Import(export.ZipPath, "test");
+        Assert.True(again.Card.ZeroMeanUnitVariance);
+        Assert.True(again.SegKitTest.Passed, again.SegKitTest.ToString());
     }
 
     [Fact]
@@ -350,8 +372,7 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
                     axes: bcyx
                     data_type: float32
                     shape: {reference_tensor: raw, scale: [1, 1, 1, 1], offset: [0, 0, 0, 0]}
-                    postprocessing:
-                      - name: sigmoid
+                    {{(options.SigmoidInGraph ? "data_range: [0.0, 1.0]" : "postprocessing: [{name: sigmoid}]")}}
                 test_inputs: [test_input.npy]
                 test_outputs: [test_output.npy]
                 weights:

@@ -153,8 +153,10 @@ public sealed record BioImageModelDescription
             testTensor = "";
         }
 
+        // 0.5 says data: {range: [a, b]}, 0.4 data_range: [a, b]; an output in [0, 1] holds probabilities, not logits.
         (double?, double?) range = (null, null);
-        if (tensor["data"] is { IsMapping: true } data && data["range"] is { IsList: true } r && r.Items.Count == 2)
+        RdfNode? rangeNode = v05 ? (tensor["data"] is { IsMapping: true } data ? data["range"] : null) : tensor["data_range"];
+        if (rangeNode is { IsList: true } r && r.Items.Count == 2)
         {
             range = (r.Items[0].IsNull ? null : r.Items[0].AsNumber(), r.Items[1].IsNull ? null : r.Items[1].AsNumber());
         }

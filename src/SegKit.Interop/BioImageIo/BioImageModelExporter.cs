@@ -58,7 +58,9 @@ public static class BioImageModelExporter
 
         Image crop = image.Crop((image.Height - size) / 2, (image.Width - size) / 2, size, size);
         int[] shape = [1, crop.Channels, size, size];
-        var preprocessing = new BioImageProcessingStep { Id = "scale_range", Axes = ["y", "x"], MinPercentile = card.LowPercentile, MaxPercentile = card.HighPercentile };
+        var preprocessing = card.ZeroMeanUnitVariance
+            ? new BioImageProcessingStep { Id = "zero_mean_unit_variance", Axes = ["y", "x"], Eps = card.NormalizeEpsilon }
+            : new BioImageProcessingStep { Id = "scale_range", Axes = ["y", "x"], MinPercentile = card.LowPercentile, MaxPercentile = card.HighPercentile };
         float[] network = (float[])crop.Buffer.Clone();
         _ = preprocessing.Apply(network, shape, ["batch", "channel", "y", "x"]);
         var outputs = BioImageNetwork.Run(weights, modelPath, network, shape);
@@ -182,7 +184,9 @@ public static class BioImageModelExporter
                     ("data", Map(("type", "float32"))),
                     ("preprocessing", new object[]
                     {
-                        Map(("id", "scale_range"), ("kwargs", Map(("axes", new[] { "y", "x" }), ("min_percentile", preprocessing.MinPercentile), ("max_percentile", preprocessing.MaxPercentile), ("eps", preprocessing.Eps)))),
+                        card.ZeroMeanUnitVariance
+                            ? Map(("id", "zero_mean_unit_variance"), ("kwargs", Map(("axes", new[] { "y", "x" }), ("eps", preprocessing.Eps))))
+                            : Map(("id", "scale_range"), ("kwargs", Map(("axes", new[] { "y", "x" }), ("min_percentile", preprocessing.MinPercentile), ("max_percentile", preprocessing.MaxPercentile), ("eps", preprocessing.Eps)))),
                     })),
             }),
             new("outputs", outputs.Select(o => Output(o.Name, o.Shape, inputId, card, files)).ToArray()),
@@ -256,7 +260,9 @@ public static class BioImageModelExporter
             ? "A Cellpose-style network trained with SegKit. The package holds the raw network: its outputs are Cellpose's flows (dY, dX), the cell probability logit and the style vector. Masks need Cellpose's dynamics, which SegKit and Cellpose apply; other bioimage.io consumers get the raw outputs.\n\n"
             : "A U-Net trained with SegKit. Its output is per-pixel class logits; softmax over the channel axis gives the class probabilities (bioimage.io has no softmax step, so the rdf leaves it to the consumer).\n\n");
         text.Append("## Input and preprocessing\n\n");
-        text.Append(CultureInfo.InvariantCulture, $"{string.Join(", ", card.InputChannels)}; each channel is scaled so that its {card.LowPercentile}th percentile becomes 0 and its {card.HighPercentile}th becomes 1 (scale_range over y and x), as SegKit's normalisation does.\n\n");
+        text.Append(card.ZeroMeanUnitVariance
+            ? string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", card.InputChannels)}; each channel is scaled to zero mean and unit variance (zero_mean_unit_variance over y and x, eps {card.NormalizeEpsilon:G3}), as SegKit's normalisation does for this model.\n\n")
+            : string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", card.InputChannels)}; each channel is scaled so that its {card.LowPercentile}th percentile becomes 0 and its {card.HighPercentile}th becomes 1 (scale_range over y and x), as SegKit's normalisation does.\n\n"));
         text.Append("## What SegKit does that the rdf cannot say\n\n");
         foreach (string step in NotInRdf(card))
         {
