@@ -46,10 +46,16 @@ public static class UploadReader
         {
             throw TooLarge(maxBytes, null);
         }
+        catch (BadHttpRequestException e)
+        {
+            // A body cut short or sent too slowly (Kestrel's 400 and 408): the client's problem, not the service's.
+            throw new RequestRejectedException(e.StatusCode, $"the upload could not be read: {e.Message}");
+        }
         catch (InvalidDataException e)
         {
-            // The form reader's own limits and malformed multipart data.
-            throw e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
+            // The form reader's limits: only its body length limit is about the upload's size; the others (value count,
+            // header and boundary lengths) and malformed multipart data are a bad form.
+            throw e.Message.Contains("body length limit", StringComparison.OrdinalIgnoreCase)
                 ? TooLarge(maxBytes, null)
                 : new RequestRejectedException(StatusCodes.Status400BadRequest, $"the multipart form cannot be read: {e.Message}");
         }

@@ -32,6 +32,29 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public async Task A_form_over_its_field_limit_gets_400_naming_it_and_a_form_file_over_the_byte_limit_413()
+    {
+        await using var factory = new ServiceFactory(new Dictionary<string, string> { ["MaxRequestBytes"] = "10000" });
+        using HttpClient client = await factory.ReadyClientAsync();
+
+        using var fields = new MultipartFormDataContent();
+        for (int i = 0; i < 17; i++)
+        {
+            fields.Add(new StringContent("x"), $"field{i}");
+        }
+
+        fields.Add(new ByteArrayContent(new byte[100]) { Headers = { ContentType = new MediaTypeHeaderValue("image/png") } }, "image", "a.png");
+        var (status, detail) = await Http.ProblemAsync(await client.PostAsync("/segment", fields));
+        Assert.Equal(400, status);
+        Assert.Contains("the multipart form cannot be read: Form value count limit 16 exceeded", detail);
+
+        using var large = new MultipartFormDataContent { { new ByteArrayContent(SamplePng) { Headers = { ContentType = new MediaTypeHeaderValue("image/png") } }, "image", "a.png" } };
+        (status, detail) = await Http.ProblemAsync(await client.PostAsync("/segment", large));
+        Assert.Equal(413, status);
+        Assert.Contains("above the limit of 10,000 bytes", detail);
+    }
+
+    [Fact]
     public async Task A_30000_by_30000_image_gets_413_before_any_decoding()
     {
         await using var factory = new ServiceFactory();
