@@ -20,8 +20,14 @@ namespace SegKit.Service;
 /// <see cref="RequestRejectedException"/> with its status: 404 unknown model, 400 not an image, 413 too many pixels,
 /// 429 queue full, 422 an image the model cannot read (a missing channel).
 /// </summary>
-public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, ResultCache cache, ServiceMetrics metrics, IOptions<SegKitServiceOptions> options, ILogger<SegmentationRunner> logger)
+public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, ResultCache cache, ServiceMetrics metrics, IOptions<SegKitServiceOptions> options, ILogger<SegmentationRunner> logger) : IDisposable
 {
+    // The network runs in flight (plus one while the runner lives): the models' sessions must outlive them, and the
+    // container disposes this runner before the catalog it was built on.
+    private readonly CountdownEvent _running = new(1);
+    private volatile bool _stopping;
+    private int _disposed;
+
     /// <summary>The model used when a request names none: the bundled nuclei model, else the first by name.</summary>
     public string? DefaultModel => catalog.TryGet("nuclei", out _) ? "nuclei" : catalog.Models.FirstOrDefault()?.Name;
 
@@ -78,9 +84,26 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
             }
         }
 
+        if (_stopping)
+        {
+            throw new RequestRejectedException(StatusCodes.Status503ServiceUnavailable, "the service is stopping");
+        }
+
         await lease.StartAsync(cancellationToken).ConfigureAwait(false);
         double queued = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        return await Task.Run(() => Run(model, bytes, imageName, query, queued, start, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (_stopping || !TryStartRun())
+        {
+            throw new RequestRejectedException(StatusCodes.Status503ServiceUnavailable, "the service is stopping");
+        }
+
+        try
+        {
+            return await Task.Run(() => Run(model, bytes, imageName, query, queued, start, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _running.Signal();
+        }
     }
 
     private static (int Height, int Width) ScaledSize(ImageFileInfo info, double modelDiameter, double diameter, string imageName)
@@ -93,6 +116,40 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
         {
             throw new RequestRejectedException(StatusCodes.Status413PayloadTooLarge, $"{imageName}: {e.Message}");
         }
+    }
+
+    private bool TryStartRun()
+    {
+        try
+        {
+            return _running.TryAddCount();
+        }
+        catch (ObjectDisposedException)
+        {
+            return false; // disposed between the check of _stopping and here
+        }
+    }
+
+    /// <summary>
+    /// Waits for the network runs in progress: an ONNX Runtime session disposed under a running inference (SIGTERM during
+    /// a long image, past the host's shutdown timeout) would crash the process instead of letting it exit.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _stopping = true;
+        _running.Signal();
+        if (!_running.Wait(TimeSpan.Zero))
+        {
+            logger.LogInformation("Waiting for {Count} segmentation(s) in progress before the models are released", _running.CurrentCount);
+            _running.Wait();
+        }
+
+        _running.Dispose();
     }
 
     /// <summary>The cached result <paramref name="id"/> with new dynamics settings: no network run, so no queue.</summary>
