@@ -21,9 +21,17 @@ public sealed class OnnxTileNetwork : ITileNetwork
         _input = inputName ?? session.InputMetadata.Keys.First();
         _output = outputName ?? session.OutputMetadata.Keys.First();
         OutputChannels = outputChannels;
+        int[] dimensions = session.InputMetadata[_input].Dimensions;
+        FixedBatch = dimensions.Length > 0 && dimensions[0] > 0 ? dimensions[0] : null;
     }
 
     public int OutputChannels { get; }
+
+    /// <summary>
+    /// The batch size the graph was exported with when it is fixed (a torch.onnx.export without dynamic axes gives 1);
+    /// null when any batch runs. Tiles are then run that many at a time.
+    /// </summary>
+    public int? FixedBatch { get; }
 
     /// <summary>
     /// Runs the tiles with ONNX Runtime reading <paramref name="input"/> and writing <paramref name="output"/> in
@@ -45,6 +53,12 @@ public sealed class OnnxTileNetwork : ITileNetwork
             throw new ArgumentException($"the input holds {input.Length} values; {count} tile(s) of [{inputChannels}, {tileSize}, {tileSize}] need {(long)count * inputChannels * tileSize * tileSize}", nameof(input));
         }
 
+        if (FixedBatch is int batch && count != batch)
+        {
+            RunInFixedBatches(input, count, inputChannels, tileSize, output, batch);
+            return;
+        }
+
         fixed (float* inputData = input)
         fixed (float* outputData = output)
         {
@@ -60,6 +74,28 @@ public sealed class OnnxTileNetwork : ITileNetwork
                 // An output of another shape than [N, K, T, T] cannot be written into the caller's buffer.
                 throw new InvalidOperationException($"the network cannot run {count} tile(s) of [{inputChannels}, {tileSize}, {tileSize}] into [N, {OutputChannels}, {side}, {side}]: {e.Message}", e);
             }
+        }
+    }
+
+    private void RunInFixedBatches(ReadOnlySpan<float> input, int count, int inputChannels, int tileSize, Span<float> output, int batch)
+    {
+        int inPerTile = inputChannels * tileSize * tileSize;
+        int outPerTile = output.Length / count;
+        for (int first = 0; first < count; first += batch)
+        {
+            int n = Math.Min(batch, count - first);
+            if (n == batch)
+            {
+                Run(input.Slice(first * inPerTile, n * inPerTile), n, inputChannels, tileSize, output.Slice(first * outPerTile, n * outPerTile));
+                continue;
+            }
+
+            // The last tiles fill a batch padded with zeros; only their own outputs are kept.
+            var paddedInput = new float[batch * inPerTile];
+            var paddedOutput = new float[batch * outPerTile];
+            input.Slice(first * inPerTile, n * inPerTile).CopyTo(paddedInput);
+            Run(paddedInput, batch, inputChannels, tileSize, paddedOutput);
+            paddedOutput.AsSpan(0, n * outPerTile).CopyTo(output.Slice(first * outPerTile));
         }
     }
 }

@@ -171,6 +171,12 @@ public sealed class SegmentationModel : IDisposable
             throw new ModelLoadException($"its card names {card.InputChannels.Count} input channel(s) but the network takes {channels}", path);
         }
 
+        // Tiles are square, of the card's size: a graph exported with fixed spatial sizes runs no other.
+        if ((shape[2].Value is long h && h != card.TileSize) || (shape[3].Value is long w && w != card.TileSize))
+        {
+            throw new ModelLoadException($"its input '{input.Name}' is fixed at {shape[2]} x {shape[3]} pixels but its card's tiles are {card.TileSize} x {card.TileSize}; give the card that tile size, or export the network with dynamic height and width", path);
+        }
+
         return input;
     }
 

@@ -1,5 +1,7 @@
-using SegKit.Testing;
+using SegKit.Core.Images;
+using SegKit.Core.Transforms;
 using SegKit.Onnx;
+using SegKit.Testing;
 
 namespace SegKit.Inference.Tests;
 
@@ -26,6 +28,44 @@ public class SegmentationModelTests
         string path = Path.Combine(Directory.CreateTempSubdirectory("segkit-model-").FullName, "m.onnx");
         OnnxWriter.WriteFile(path, g.ToModel(card?.ToMetadata()));
         return path;
+    }
+
+    [Fact]
+    public void A_graph_exported_with_fixed_sizes_runs_one_tile_at_a_time_and_refuses_other_tiles_at_load()
+    {
+        // As torch.onnx.export writes a network without dynamic axes: [1, 1, 64, 64]; a 1x1 convolution doubling the input.
+        string Fixed(int tileSize)
+        {
+            var g = new GraphBuilder("fixed");
+            g.Input("x", OnnxElementType.Float, 1, 1, 64, 64);
+            g.Initializer("w", [2f, -2f], 2, 1, 1, 1);
+            g.Node("Conv", ["x", "w"], ["y"]);
+            g.Output("y", OnnxElementType.Float, 1, 2, 64, 64);
+            string path = Path.Combine(Directory.CreateTempSubdirectory("segkit-model-").FullName, "fixed.onnx");
+            var card = new ModelCard { Kind = SegmentationModelKind.UNet, InputChannels = ["image:gray"], Classes = ["background", "cell"], TileSize = tileSize, TrainingData = "none", SegKitVersion = "test" };
+            OnnxWriter.WriteFile(path, g.ToModel(card.ToMetadata()));
+            return path;
+        }
+
+        using var model = SegmentationModel.Load(Fixed(64));
+        var image = new Image(1, 150, 130);
+        for (int i = 0; i < image.Buffer.Length; i++)
+        {
+            image.Buffer[i] = i % 97;
+        }
+
+        // 9 tiles, more than the graph's batch of 1 and than a batch of 4: every tile is computed.
+        Image logits = new UNetSegmenter(new OnnxTileNetwork(model.Session, 2), model.CreateSegmenter().UNetOptions!).Logits(image);
+        Image normalised = Normalization.Normalize99(image);
+        for (int i = 0; i < normalised.Buffer.Length; i += 101)
+        {
+            Assert.Equal((2 * normalised.Buffer[i], -2 * normalised.Buffer[i]), (logits.Plane(0)[i], logits.Plane(1)[i]));
+        }
+
+        string other = Fixed(96);
+        var e = Assert.Throws<ModelLoadException>(() => SegmentationModel.Load(other));
+        Assert.Contains(other, e.Message);
+        Assert.Contains("its input 'x' is fixed at 64 x 64 pixels but its card's tiles are 96 x 96", e.Message);
     }
 
     [Fact]
