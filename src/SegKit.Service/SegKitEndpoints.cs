@@ -25,6 +25,8 @@ namespace SegKit.Service;
 /// </summary>
 public static class SegKitEndpoints
 {
+    private static readonly string[] ResultFiles = ["labels.png", "labels.tif", "overlay.png", "objects.csv", "flows.npy", "cellprob.npy"];
+
     public static IEndpointRouteBuilder MapSegKit(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -41,7 +43,7 @@ public static class SegKitEndpoints
             .Produces<SegmentationResponse>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422).ProducesProblem(429);
         api.MapPost("segment/{id}/masks", Rethreshold)
             .WithName("Rethreshold").WithSummary("Masks from a cached result's network output with new thresholds (no network run).")
-            .Produces<SegmentationResponse>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+            .Produces<SegmentationResponse>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(429);
         api.MapGet("segment/{id}/{file}", Download)
             .WithName("Download").WithSummary("A file of a cached result: labels.png, labels.tif, overlay.png, objects.csv, flows.npy or cellprob.npy.");
         if (options.EnableViewer)
@@ -74,25 +76,52 @@ public static class SegKitEndpoints
             }
             catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
             {
-                throw new RequestRejectedException(StatusCodes.Status504GatewayTimeout,
-                    $"the request took longer than this service's limit of {options.Value.RequestTimeout.TotalSeconds:0} s (SegKit:RequestTimeout), uploading or waiting for a run; try again later");
+                throw TimedOut(options.Value, "uploading or waiting for a run");
             }
         }).ConfigureAwait(false);
     }
 
-    private static Task<IResult> Rethreshold(HttpContext context, string id, SegmentationRunner runner, ServiceMetrics metrics, ILoggerFactory logs) =>
-        Answer(context, "masks", metrics, logs, () =>
+    private static RequestRejectedException TimedOut(SegKitServiceOptions options, string doing) =>
+        new(StatusCodes.Status504GatewayTimeout, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"the request took longer than this service's limit of {options.RequestTimeout.TotalSeconds:0} s (SegKit:RequestTimeout), {doing}; try again later"));
+
+    /// <summary>
+    /// Work on the cached result <paramref name="id"/> in a place of the work queue (429 when it is full, 504 past the
+    /// request's time limit), off the request thread: an unknown id is a 404 before any waiting.
+    /// </summary>
+    private static async Task<T> OnCachedResultAsync<T>(HttpContext context, SegmentationRunner runner, SegKitServiceOptions options, string id, Func<CachedSegmentation, T> work)
+    {
+        runner.FindResult(id);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(options.RequestTimeout);
+        try
+        {
+            using WorkLease lease = await runner.EnterAsync(timeout.Token).ConfigureAwait(false);
+            return await Task.Run(() => work(runner.FindResult(id)), timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            throw TimedOut(options, "waiting for a run");
+        }
+    }
+
+    private static Task<IResult> Rethreshold(HttpContext context, string id, SegmentationRunner runner, IOptions<SegKitServiceOptions> options, ServiceMetrics metrics, ILoggerFactory logs) =>
+        Answer(context, "masks", metrics, logs, async () =>
         {
             var (query, error) = SegmentQuery.Parse(context.Request.Query, masksOnly: true);
-            return Task.FromResult(query is null
-                ? throw new RequestRejectedException(StatusCodes.Status400BadRequest, error!)
-                : Results.Json(runner.Rethreshold(id, query)));
+            if (query is null)
+            {
+                throw new RequestRejectedException(StatusCodes.Status400BadRequest, error!);
+            }
+
+            return Results.Json(await OnCachedResultAsync(context, runner, options.Value, id, _ => runner.Rethreshold(id, query)).ConfigureAwait(false));
         });
 
-    private static Task<IResult> Download(HttpContext context, string id, string file, SegmentationRunner runner, ServiceMetrics metrics, ILoggerFactory logs) =>
-        Answer(context, "download", metrics, logs, () =>
+    private static Task<IResult> Download(HttpContext context, string id, string file, SegmentationRunner runner, IOptions<SegKitServiceOptions> options, ServiceMetrics metrics, ILoggerFactory logs) =>
+        Answer(context, "download", metrics, logs, () => !ResultFiles.Contains(file)
+            ? throw new RequestRejectedException(StatusCodes.Status404NotFound, $"no file '{file}'; a result has {string.Join(", ", ResultFiles)}")
+            : OnCachedResultAsync(context, runner, options.Value, id, entry =>
         {
-            CachedSegmentation entry = runner.FindResult(id);
             SegmentationResult result = entry.Current.Result;
             string stem = Path.GetFileNameWithoutExtension(entry.ImageName);
             IResult answer = file switch
@@ -106,10 +135,10 @@ public static class SegKitEndpoints
                 "flows.npy" when result.Flows is { } flows => Results.File(Npy(s => NpyFile.Write<float>(s, "<f4", flows.Data, 2, flows.Height, flows.Width)), "application/octet-stream", $"{stem}_flows.npy"),
                 "cellprob.npy" when result.Probability is { } p && entry.Prediction is not null => Results.File(Npy(s => NpyFile.Write<float>(s, "<f4", p.AsSpan(), entry.Image.Height, entry.Image.Width)), "application/octet-stream", $"{stem}_cellprob.npy"),
                 "flows.npy" or "cellprob.npy" => throw new RequestRejectedException(StatusCodes.Status404NotFound, $"result {id} comes from a {entry.Model.Card.Kind} model, which has no flows"),
-                _ => throw new RequestRejectedException(StatusCodes.Status404NotFound, $"no file '{file}'; a result has labels.png, labels.tif, overlay.png, objects.csv, flows.npy and cellprob.npy"),
+                _ => throw new InvalidOperationException($"{file} is in ResultFiles without an answer"),
             };
-            return Task.FromResult(answer);
-        });
+            return answer;
+        }));
 
     private static byte[] Npy(Action<Stream> write)
     {

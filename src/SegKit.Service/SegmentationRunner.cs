@@ -32,9 +32,32 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
     public string? DefaultModel => catalog.TryGet("nuclei", out _) ? "nuclei" : catalog.Models.FirstOrDefault()?.Name;
 
     /// <summary>A place in the work queue for a request about to upload an image, or 429 when the queue is full.</summary>
-    public WorkLease Admit()
+    public WorkLease Admit() => AdmitOrRefuse(timed: true);
+
+    /// <summary>
+    /// A running place for work on a cached result (re-thresholding, encoding a download), or 429 when the queue is full.
+    /// Such work shares the run places with segmentations: dynamics at 16 megapixels take seconds and hundreds of MB, so
+    /// a burst of re-thresholdings or downloads must not run unbounded beside the network runs.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The request was cancelled while it waited.</exception>
+    public async Task<WorkLease> EnterAsync(CancellationToken cancellationToken)
     {
-        if (queue.TryAdmit() is { } lease)
+        WorkLease lease = AdmitOrRefuse(timed: false);
+        try
+        {
+            await lease.StartAsync(cancellationToken).ConfigureAwait(false);
+            return lease;
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    private WorkLease AdmitOrRefuse(bool timed)
+    {
+        if (queue.TryAdmit(timed) is { } lease)
         {
             return lease;
         }
@@ -152,7 +175,7 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
         _running.Dispose();
     }
 
-    /// <summary>The cached result <paramref name="id"/> with new dynamics settings: no network run, so no queue.</summary>
+    /// <summary>The cached result <paramref name="id"/> with new dynamics settings (no network run); the caller holds a place from <see cref="EnterAsync"/>.</summary>
     public SegmentationResponse Rethreshold(string id, SegmentQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);

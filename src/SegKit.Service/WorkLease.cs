@@ -9,10 +9,15 @@ namespace SegKit.Service;
 public sealed class WorkLease : IDisposable
 {
     private readonly WorkQueue _queue;
+    private readonly bool _timed;
     private long _started;
     private int _disposed;
 
-    internal WorkLease(WorkQueue queue) => _queue = queue;
+    internal WorkLease(WorkQueue queue, bool timed)
+    {
+        _queue = queue;
+        _timed = timed;
+    }
 
     /// <summary>Waits for one of the run places.</summary>
     /// <exception cref="OperationCanceledException">The request was cancelled while it waited.</exception>
@@ -38,7 +43,7 @@ public sealed class WorkLease : IDisposable
         long started = Interlocked.Read(ref _started);
         if (started != 0)
         {
-            _queue.EndRun(Stopwatch.GetElapsedTime(started));
+            _queue.EndRun(Stopwatch.GetElapsedTime(started), _timed);
         }
 
         _queue.Leave();

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Options;
 namespace SegKit.Service;
 
 /// <summary>
-/// At most <see cref="SegKitServiceOptions.MaxConcurrentRuns"/> network runs at a time, and at most
+/// At most <see cref="SegKitServiceOptions.MaxConcurrentRuns"/> runs at a time (segmentations, and the re-thresholdings
+/// and downloads of cached results, which take seconds and hundreds of MB on large images), and at most
 /// <see cref="SegKitServiceOptions.QueueLength"/> requests admitted beyond them: a request past that is refused at
 /// once, before its body is read (the caller answers 429), so a burst costs neither memory nor decoding. Waiting for
 /// a run ends early when the client goes away.
@@ -33,7 +34,8 @@ public sealed class WorkQueue : IDisposable
     public int Waiting => Math.Max(0, Admitted - (MaxConcurrentRuns - _runs.CurrentCount));
 
     /// <summary>A place in the queue, or null when it is full. Dispose the lease when the request ends.</summary>
-    public WorkLease? TryAdmit()
+    /// <param name="timed">Whether its run counts toward the mean run time behind Retry-After: false for short work on cached results, which would make it too hopeful.</param>
+    public WorkLease? TryAdmit(bool timed = true)
     {
         if (Interlocked.Increment(ref _admitted) > _capacity)
         {
@@ -41,7 +43,7 @@ public sealed class WorkQueue : IDisposable
             return null;
         }
 
-        return new WorkLease(this);
+        return new WorkLease(this, timed);
     }
 
     /// <summary><see cref="TryAdmit"/> and <see cref="WorkLease.StartAsync"/> in one: a running place, or null when full.</summary>
@@ -77,10 +79,14 @@ public sealed class WorkQueue : IDisposable
 
     internal Task WaitForRunAsync(CancellationToken cancellationToken) => _runs.WaitAsync(cancellationToken);
 
-    internal void EndRun(TimeSpan held)
+    internal void EndRun(TimeSpan held, bool timed)
     {
-        Interlocked.Add(ref _runTicks, held.Ticks);
-        Interlocked.Increment(ref _runCount);
+        if (timed)
+        {
+            Interlocked.Add(ref _runTicks, held.Ticks);
+            Interlocked.Increment(ref _runCount);
+        }
+
         _runs.Release();
     }
 

@@ -175,6 +175,55 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public async Task Re_thresholding_and_downloads_take_a_run_place_waiting_for_it_or_getting_429_when_the_queue_is_full()
+    {
+        await using var factory = new ServiceFactory(new Dictionary<string, string> { ["MaxConcurrentRuns"] = "1", ["QueueLength"] = "1", ["RequestTimeout"] = "00:00:04" });
+        using HttpClient client = await factory.ReadyClientAsync();
+        WorkQueue queue = factory.Services.GetRequiredService<WorkQueue>();
+        SegmentationResponse first = await Http.SegmentAsync(client, Path.Combine(ServiceFactory.Samples, "dsb_4be73d68.png"));
+        string masks = $"/segment/{first.Id}/masks?flowThreshold=0";
+        string overlay = $"/segment/{first.Id}/overlay.png";
+
+        using (WorkLease? running = await queue.EnterAsync(CancellationToken.None))
+        {
+            // The run place is taken and one waiting place is free: the request waits for the run until its time is up.
+            var (status, detail) = await Http.ProblemAsync(await client.PostAsync(masks, null));
+            Assert.Equal(504, status);
+            Assert.Contains("longer than this service's limit of 4 s (SegKit:RequestTimeout), waiting for a run", detail);
+            (status, _) = await Http.ProblemAsync(await client.GetAsync(overlay));
+            Assert.Equal(504, status);
+
+            // Both places taken: refused at once, with Retry-After.
+            using (WorkLease? waiting = queue.TryAdmit())
+            {
+                Assert.NotNull(waiting);
+                foreach (HttpResponseMessage refused in new[] { await client.PostAsync(masks, null), await client.GetAsync(overlay) })
+                {
+                    Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), "no Retry-After");
+                    (status, detail) = await Http.ProblemAsync(refused);
+                    Assert.Equal(429, status);
+                    Assert.Contains("the service is busy", detail);
+                }
+
+                // What cannot succeed is answered without a place.
+                (status, detail) = await Http.ProblemAsync(await client.GetAsync($"/segment/{first.Id}/masks.bmp"));
+                Assert.Equal(404, status);
+                Assert.Contains("no file 'masks.bmp'; a result has labels.png, labels.tif", detail);
+                (status, _) = await Http.ProblemAsync(await client.PostAsync("/segment/0123/masks?flowThreshold=0", null));
+                Assert.Equal(404, status);
+            }
+        }
+
+        Assert.Equal(0, queue.Admitted);
+        using HttpResponseMessage rethresholded = await client.PostAsync(masks, null);
+        Assert.Equal(HttpStatusCode.OK, rethresholded.StatusCode);
+        using HttpResponseMessage image = await client.GetAsync(overlay);
+        Assert.Equal(HttpStatusCode.OK, image.StatusCode);
+        Assert.Equal("image/png", image.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, queue.Admitted);
+    }
+
+    [Fact]
     public async Task The_result_cache_stays_within_its_memory_budget()
     {
         // The size of one 256 x 256 result (its image and its network output at the estimated scale), measured first, then
