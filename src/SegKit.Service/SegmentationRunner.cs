@@ -32,7 +32,7 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
     public string? DefaultModel => catalog.TryGet("nuclei", out _) ? "nuclei" : catalog.Models.FirstOrDefault()?.Name;
 
     /// <summary>A place in the work queue for a request about to upload an image, or 429 when the queue is full.</summary>
-    public WorkLease Admit() => AdmitOrRefuse(timed: true);
+    public WorkLease Admit() => queue.TryAdmit() ?? throw Busy();
 
     /// <summary>
     /// A running place for work on a cached result (re-thresholding, encoding a download), or 429 when the queue is full.
@@ -40,31 +40,14 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
     /// a burst of re-thresholdings or downloads must not run unbounded beside the network runs.
     /// </summary>
     /// <exception cref="OperationCanceledException">The request was cancelled while it waited.</exception>
-    public async Task<WorkLease> EnterAsync(CancellationToken cancellationToken)
-    {
-        WorkLease lease = AdmitOrRefuse(timed: false);
-        try
-        {
-            await lease.StartAsync(cancellationToken).ConfigureAwait(false);
-            return lease;
-        }
-        catch
-        {
-            lease.Dispose();
-            throw;
-        }
-    }
+    public async Task<WorkLease> EnterAsync(CancellationToken cancellationToken) =>
+        await queue.EnterAsync(cancellationToken, timed: false).ConfigureAwait(false) ?? throw Busy();
 
-    private WorkLease AdmitOrRefuse(bool timed)
+    private RequestRejectedException Busy()
     {
-        if (queue.TryAdmit(timed) is { } lease)
-        {
-            return lease;
-        }
-
         metrics.Rejected();
         int retry = queue.RetryAfterSeconds();
-        throw new RequestRejectedException(StatusCodes.Status429TooManyRequests,
+        return new RequestRejectedException(StatusCodes.Status429TooManyRequests,
             $"the service is busy: {queue.MaxConcurrentRuns} run(s) in progress and {options.Value.QueueLength} waiting (SegKit:MaxConcurrentRuns, SegKit:QueueLength); retry after {retry} s",
             retry);
     }

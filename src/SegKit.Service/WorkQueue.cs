@@ -48,9 +48,10 @@ public sealed class WorkQueue : IDisposable
 
     /// <summary><see cref="TryAdmit"/> and <see cref="WorkLease.StartAsync"/> in one: a running place, or null when full.</summary>
     /// <exception cref="OperationCanceledException">The request was cancelled while it waited.</exception>
-    public async Task<WorkLease?> EnterAsync(CancellationToken cancellationToken)
+    /// <param name="timed">As for <see cref="TryAdmit"/>.</param>
+    public async Task<WorkLease?> EnterAsync(CancellationToken cancellationToken, bool timed = true)
     {
-        WorkLease? lease = TryAdmit();
+        WorkLease? lease = TryAdmit(timed);
         if (lease is null)
         {
             return null;
