@@ -42,8 +42,15 @@ public static class SegmentationOutputs
             outputs.Add(PathOf(folder, input, OverlaySuffix));
         }
 
-        skipped = inputs.Where(i => outputs.Contains(Path.GetFullPath(i))).ToList();
-        return skipped.Count == 0 ? inputs : inputs.Where(i => !outputs.Contains(Path.GetFullPath(i))).ToList();
+        var kept = new List<string>(inputs.Count);
+        var dropped = new List<string>();
+        foreach (string input in inputs)
+        {
+            (outputs.Contains(Path.GetFullPath(input)) ? dropped : kept).Add(input);
+        }
+
+        skipped = dropped;
+        return kept;
     }
 
     /// <summary>Whether the input's outputs are all there: its label image, written last, exists.</summary>

@@ -87,7 +87,8 @@ public static class SegKitEndpoints
 
     /// <summary>
     /// Work on the cached result <paramref name="id"/> in a place of the work queue (429 when it is full, 504 past the
-    /// request's time limit), off the request thread: an unknown id is a 404 before any waiting.
+    /// request's time limit), off the request thread: an unknown id is a 404 before any waiting, and one that expired
+    /// while it waited a 404 after.
     /// </summary>
     private static async Task<T> OnCachedResultAsync<T>(HttpContext context, SegmentationRunner runner, SegKitServiceOptions options, string id, Func<CachedSegmentation, T> work)
     {
@@ -114,7 +115,7 @@ public static class SegKitEndpoints
                 throw new RequestRejectedException(StatusCodes.Status400BadRequest, error!);
             }
 
-            return Results.Json(await OnCachedResultAsync(context, runner, options.Value, id, _ => runner.Rethreshold(id, query)).ConfigureAwait(false));
+            return Results.Json(await OnCachedResultAsync(context, runner, options.Value, id, entry => runner.Rethreshold(entry, query)).ConfigureAwait(false));
         });
 
     private static Task<IResult> Download(HttpContext context, string id, string file, SegmentationRunner runner, IOptions<SegKitServiceOptions> options, ServiceMetrics metrics, ILoggerFactory logs) =>

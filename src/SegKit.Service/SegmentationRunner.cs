@@ -158,14 +158,14 @@ public sealed class SegmentationRunner(ModelCatalog catalog, WorkQueue queue, Re
         _running.Dispose();
     }
 
-    /// <summary>The cached result <paramref name="id"/> with new dynamics settings (no network run); the caller holds a place from <see cref="EnterAsync"/>.</summary>
-    public SegmentationResponse Rethreshold(string id, SegmentQuery query)
+    /// <summary>The cached result <paramref name="entry"/> (from <see cref="FindResult"/>) with new dynamics settings (no network run); the caller holds a place from <see cref="EnterAsync"/>.</summary>
+    public SegmentationResponse Rethreshold(CachedSegmentation entry, SegmentQuery query)
     {
+        ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(query);
         long start = Stopwatch.GetTimestamp();
-        CachedSegmentation entry = FindResult(id);
         CellposePrediction prediction = entry.Prediction
-            ?? throw new RequestRejectedException(StatusCodes.Status409Conflict, $"result {id} comes from the {entry.Model.Card.Kind} model '{entry.Model.Name}', which has no flows to re-threshold; send the image again with other settings");
+            ?? throw new RequestRejectedException(StatusCodes.Status409Conflict, $"result {entry.Id} comes from the {entry.Model.Card.Kind} model '{entry.Model.Name}', which has no flows to re-threshold; send the image again with other settings");
         SegmentOptions options = query.Options();
         DynamicsOptions dynamics = ModelSegmenter.ResolveDynamics(entry.Model.Card, options);
         long ticket = entry.NextTicket();
