@@ -5,7 +5,7 @@ using Microsoft.Build.Utilities;
 namespace SegKit.Build.Tasks;
 
 /// <summary>
-/// Writes one typed predictor (<c>ClassName.g.cs</c>) per SegmentationModel item into <see cref="OutputDirectory"/>,
+/// Writes one typed predictor (<c>Namespace.ClassName.g.cs</c>) per SegmentationModel item into <see cref="OutputDirectory"/>,
 /// deletes the files of models no longer listed, and returns the files to compile. A file whose text is unchanged is
 /// not rewritten, so the compiler's own up-to-date check still holds.
 /// </summary>
@@ -32,23 +32,39 @@ public sealed class GenerateSegmentationPredictors : Microsoft.Build.Utilities.T
     {
         Directory.CreateDirectory(OutputDirectory);
         var written = new List<string>();
-        var classes = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Every generated type (Nuclei, NucleiOptions, ... of each model), case-insensitively: the file of a model is named
+        // after its class's full name, and two that differ in case only would be one file where case is not kept.
+        var types = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var resources = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var copies = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var model in Models)
         {
             try
             {
                 var item = ModelItem.Parse(model, ProjectDirectory, RootNamespace);
                 var fullName = item.Namespace + "." + item.ClassName;
-                if (classes.TryGetValue(fullName, out var other))
-                    throw new SegKitBuildException(ErrorCodes.InvalidClassName, item.Identity, $"generates class {fullName}, as {other} does; give one of them another ClassName");
-                classes[fullName] = item.Identity;
-                if (item.Deployment == ModelDeployment.Embedded && resources.TryGetValue(item.ResourceName, out var clash))
-                    throw new SegKitBuildException(ErrorCodes.InvalidOption, item.Identity, $"has the file name of {clash}, and both would be embedded as {item.ResourceName}; rename one of the files");
-                resources[item.ResourceName] = item.Identity;
+                var generated = PredictorSource.TypeSuffixes.Select(suffix => fullName + suffix).ToList();
+                foreach (var type in generated)
+                {
+                    if (types.TryGetValue(type, out var other))
+                        throw new SegKitBuildException(ErrorCodes.InvalidClassName, item.Identity, $"generates type {type}, as {other} does; give one of them another ClassName");
+                }
+
+                var (files, location) = item.Deployment == ModelDeployment.Embedded
+                    ? (resources, item.ResourceName)
+                    : (copies, item.OutputRelativePath);
+                if (files.TryGetValue(location, out var clash))
+                {
+                    var how = item.Deployment == ModelDeployment.Embedded ? "embedded as" : "copied to";
+                    throw new SegKitBuildException(ErrorCodes.InvalidOption, item.Identity, $"has the file name of {clash}, and both would be {how} {location}; rename one of the files");
+                }
+
+                foreach (var type in generated)
+                    types[type] = item.Identity;
+                files[location] = item.Identity;
 
                 var source = PredictorSource.Generate(item, ModelInspection.Inspect(item));
-                var path = Path.Combine(OutputDirectory, item.ClassName + ".g.cs");
+                var path = Path.Combine(OutputDirectory, fullName + ".g.cs");
                 WriteIfDifferent(path, source);
                 written.Add(path);
                 Log.LogMessage(MessageImportance.High, $"SegKit: generated {fullName} from {item.Identity}");

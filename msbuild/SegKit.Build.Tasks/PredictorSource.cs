@@ -10,6 +10,9 @@ namespace SegKit.Build.Tasks;
 /// </summary>
 internal static class PredictorSource
 {
+    /// <summary>The types generated for a model, as suffixes of its class name: the predictor, its options, result, and ML.NET rows.</summary>
+    public static readonly string[] TypeSuffixes = ["", "Options", "Result", "Input", "Output"];
+
     public static string Generate(ModelItem item, InspectedModel model)
     {
         var card = model.Card;
@@ -75,7 +78,7 @@ internal static class PredictorSource
         {
             s.AppendLine($$"""
                     /// <summary>The manifest resource that holds the model in this assembly.</summary>
-                    public const string ResourceName = "{{item.ResourceName}}";
+                    public const string ResourceName = "{{Literal(item.ResourceName)}}";
 
                 """);
         }
@@ -83,7 +86,7 @@ internal static class PredictorSource
         {
             s.AppendLine($$"""
                     /// <summary>The model file, relative to the application folder (copied there by the build).</summary>
-                    public const string ModelPath = "{{item.OutputRelativePath}}";
+                    public const string ModelPath = "{{Literal(item.OutputRelativePath)}}";
 
                 """);
         }
@@ -140,12 +143,14 @@ internal static class PredictorSource
                     public {{c}}Result Segment({{parameters}})
                     {
                         global::System.ArgumentNullException.ThrowIfNull({{channels[0].Parameter}});
-                        var input = new global::SegKit.Core.Images.Image({{channels.Count}}, {{channels[0].Parameter}}.Height, {{channels[0].Parameter}}.Width);
+                        var planes_ = new global::SegKit.Core.Images.Image({{channels.Count}}, {{channels[0].Parameter}}.Height, {{channels[0].Parameter}}.Width);
             """);
+        // The local's name ends in '_', which a parameter made from a card's channel name never holds (a channel named
+        // "input" or "planes" must not shadow it).
         for (var i = 0; i < channels.Count; i++)
-            s.AppendLine($"            {(i == 0 ? "" : $"if ({channels[i].Parameter} is not null) ")}CopyChannel({channels[i].Parameter}, input, {i}, \"{channels[i].Parameter.TrimStart('@')}\");");
+            s.AppendLine($"            {(i == 0 ? "" : $"if ({channels[i].Parameter} is not null) ")}CopyChannel({channels[i].Parameter}, planes_, {i}, \"{channels[i].Parameter.TrimStart('@')}\");");
         s.AppendLine($$"""
-                        return Result(_byPlanes.Segment(input));
+                        return Result(_byPlanes.Segment(planes_));
                     }
             """);
         if (channels.Count > 1)

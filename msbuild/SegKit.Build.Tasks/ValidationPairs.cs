@@ -41,7 +41,8 @@ internal static class ValidationPairs
     private static Dictionary<string, string> Index(string identity, string folder, string what)
     {
         var byKey = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in Directory.GetFiles(folder).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).OrderBy(f => f, StringComparer.Ordinal))
+        // Hidden files (macOS's ._x.png resource forks, editors' temporaries) are skipped, as segkit eval's listing skips them.
+        foreach (var file in Directory.GetFiles(folder).Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !Path.GetFileName(f).StartsWith(".", StringComparison.Ordinal)).OrderBy(f => f, StringComparer.Ordinal))
         {
             var key = Key(file);
             if (byKey.TryGetValue(key, out var other))

@@ -191,9 +191,10 @@ public static class SegKitCatalog
         }
 
         UNetSegmenterOptions unet = segmenter.UNetOptions!;
-        // The chain's normalisation step maps percentiles; a zero_mean_unit_variance model (imported from bioimage.io)
-        // runs as one step through the segmenter, which normalises as its card says.
-        if (unet.Halo > 0 || unet.ZeroMeanUnitVariance)
+        // The chain's normalisation step maps percentiles of gray values or of the channels as read; a
+        // zero_mean_unit_variance model (imported from bioimage.io) and a U-Net that reads one named channel (a card's
+        // image:green) run as one step through the segmenter, which normalises and selects as its card says.
+        if (unet.Halo > 0 || unet.ZeroMeanUnitVariance || segmenter.Channels.Cytoplasm != ImageChannel.Gray)
         {
             return chain.Append(SegmentImages(catalog, path, card, model.OutputChannels, unet.BatchSize, segmenter.Options, options));
         }

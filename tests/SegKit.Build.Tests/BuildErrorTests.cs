@@ -42,12 +42,24 @@ public sealed class BuildErrorTests(PackedFeed feed)
         project.AddModel(feed.WithoutCard, "plain.onnx");
         project.AddModel(feed.Cellpose, "a.onnx");
         project.AddModel(feed.Cellpose, "b.onnx");
+        project.AddModel(feed.UNet, "c.onnx");
+        project.AddModel(feed.UNet, "d.onnx");
+        foreach (string folder in new[] { "one", "two" })
+        {
+            Directory.CreateDirectory(Path.Combine(project.Directory, "models", folder));
+            project.AddModel(feed.UNet, Path.Combine(folder, "e.onnx"));
+        }
+
         project.WriteProject("""
                 <SegmentationModel Include="models/corrupt.onnx" />
                 <SegmentationModel Include="models/plain.onnx" />
                 <SegmentationModel Include="models/missing.onnx" />
                 <SegmentationModel Include="models/a.onnx" ClassName="9Lives" />
                 <SegmentationModel Include="models/b.onnx" Namespace="Bad-Name" />
+                <SegmentationModel Include="models/c.onnx" ClassName="Nuclei" />
+                <SegmentationModel Include="models/d.onnx" ClassName="NucleiOptions" />
+                <SegmentationModel Include="models/one/e.onnx" ClassName="E1" Deployment="CopyToOutput" />
+                <SegmentationModel Include="models/two/e.onnx" ClassName="E2" Deployment="CopyToOutput" />
             """);
 
         var (exit, log) = project.Build();
@@ -59,6 +71,9 @@ public sealed class BuildErrorTests(PackedFeed feed)
         Assert.Contains("segkit export", log);
         Assert.Contains("error SEGK0004: models/a.onnx: ClassName '9Lives' is not a valid C# class name", log);
         Assert.Contains("error SEGK0005: models/b.onnx: Namespace 'Bad-Name' is not a valid C# namespace", log);
+        // Nuclei's options class would be declared twice; two models copied to one output file would share it.
+        Assert.Contains("error SEGK0004: models/d.onnx: generates type Consumer.NucleiOptions, as models/c.onnx does", log);
+        Assert.Contains("error SEGK0006: models/two/e.onnx: has the file name of models/one/e.onnx, and both would be copied to models/e.onnx", log);
         Assert.DoesNotContain("   at ", log);
     }
 
@@ -77,10 +92,17 @@ public sealed class BuildErrorTests(PackedFeed feed)
         File.Copy(Path.Combine(masks, "dsb_4be73d68.png"), Path.Combine(extraMasks, "lonely_masks.png"));
         string damaged = project.CopyFolder(images, "damaged-images");
         File.WriteAllBytes(Path.Combine(damaged, "dsb_912a679e.png"), [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3]);
+        // macOS leaves ._x.png beside x.png on shared drives: hidden files are no images to segkit eval, nor to the gate.
+        string hiddenImages = project.CopyFolder(images, "hidden-images");
+        string hiddenMasks = project.CopyFolder(masks, "hidden-masks");
+        File.WriteAllBytes(Path.Combine(hiddenImages, "._dsb_912a679e.png"), [0, 5, 22, 7, 0, 2]);
+        File.WriteAllBytes(Path.Combine(hiddenMasks, "._dsb_912a679e.png"), [0, 5, 22, 7, 0, 2]);
+        project.AddModel(feed.Cellpose, "d.onnx");
         project.WriteProject("""
                 <SegmentationModel Include="models/a.onnx" ValidationImages="images" ValidationMasks="no-such-folder" MinimumAveragePrecision="0" />
                 <SegmentationModel Include="models/b.onnx" ValidationImages="images" ValidationMasks="extra-masks" MinimumAveragePrecision="0" />
                 <SegmentationModel Include="models/c.onnx" ValidationImages="damaged-images" ValidationMasks="masks" MinimumAveragePrecision="0" />
+                <SegmentationModel Include="models/d.onnx" ValidationImages="hidden-images" ValidationMasks="hidden-masks" MinimumAveragePrecision="0" />
             """);
 
         var (exit, log) = project.Build();
@@ -90,6 +112,8 @@ public sealed class BuildErrorTests(PackedFeed feed)
         Assert.Contains("error SEGK0102: models/b.onnx: validation images and masks do not pair by file name: 1 mask(s) without an image", log);
         Assert.Contains("lonely_masks.png", log);
         Assert.Matches(@"error SEGK1002: models/c\.onnx: .*dsb_912a679e\.png", log);
+        string ap = feed.Reference.Scores[0].AveragePrecision.ToString("0.00", CultureInfo.InvariantCulture);
+        Assert.Contains($"SegKit: models/d.onnx passed validation: AP@0.5 = {ap} >= 0.00 on 2 images", log);
         Assert.DoesNotContain("   at ", log);
         Assert.DoesNotContain("Unhandled exception", log);
     }

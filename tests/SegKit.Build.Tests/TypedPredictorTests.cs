@@ -67,7 +67,7 @@ public sealed class TypedPredictorTests(PackedFeed feed)
         Assert.Contains("SegKit.Models.nuclei.onnx", Resources(project.OutputAssembly));
 
         // Nothing changed: both targets are skipped and the generated file is untouched.
-        string generated = Path.Combine(project.GeneratedFolder, "NucleiSegmenter.g.cs");
+        string generated = Path.Combine(project.GeneratedFolder, "Consumer.Models.NucleiSegmenter.g.cs");
         DateTime written = File.GetLastWriteTimeUtc(generated);
         var (again, secondLog) = project.Build();
         Assert.True(again == 0, secondLog);
@@ -77,15 +77,35 @@ public sealed class TypedPredictorTests(PackedFeed feed)
         Assert.Contains("Skipping target \"_SegKitValidateModels\"", secondLog);
         Assert.Equal(written, File.GetLastWriteTimeUtc(generated));
 
-        // The model leaves the project: its class leaves the assembly and its generated file the disk.
-        project.WriteProject("""    <SegmentationModel Include="models/threshold.onnx" Deployment="CopyToOutput" />""", exe: true);
-        project.WriteCode("""Console.WriteLine(typeof(Consumer.ThresholdSegmenter).Name);""");
+        // A model put back with an older time stamp (cp -p, tar, rsync -a): both targets look again, and the validator's
+        // content fingerprint says the model is the one that passed.
+        File.SetLastWriteTimeUtc(Path.Combine(project.Directory, "models", "nuclei.onnx"), new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var (older, olderLog) = project.Build();
+        Assert.True(older == 0, olderLog);
+        Assert.Contains("SegKit: generated Consumer.Models.NucleiSegmenter", olderLog);
+        Assert.Contains("SegKit: validation of models/nuclei.onnx skipped: model, data and settings unchanged", olderLog);
+
+        // The model leaves the project: its class leaves the assembly and its generated file the disk. Two classes of one
+        // name in two namespaces each get their own file, and a card channel named "input" is just a parameter name.
+        string input = Path.Combine(project.Directory, "input-channel.onnx");
+        SegKit.Testing.TinyModels.WriteThresholdUNet(input, "input");
+        project.AddModel(input, "cyto.onnx");
+        project.AddModel(input, "membranes.onnx");
+        project.WriteProject("""
+                <SegmentationModel Include="models/threshold.onnx" Deployment="CopyToOutput" />
+                <SegmentationModel Include="models/cyto.onnx" ClassName="Segmenter" Namespace="Lab.Cyto" />
+                <SegmentationModel Include="models/membranes.onnx" ClassName="Segmenter" Namespace="Lab.Membranes" />
+            """, exe: true);
+        project.WriteCode("""Console.WriteLine(typeof(Consumer.ThresholdSegmenter).Name + typeof(Lab.Cyto.Segmenter).FullName + typeof(Lab.Membranes.Segmenter).FullName);""");
         var (removed, removedLog) = project.Build();
         Assert.True(removed == 0, removedLog);
         Assert.False(File.Exists(generated));
-        Assert.True(File.Exists(Path.Combine(project.GeneratedFolder, "ThresholdSegmenter.g.cs")));
+        Assert.True(File.Exists(Path.Combine(project.GeneratedFolder, "Consumer.ThresholdSegmenter.g.cs")));
+        Assert.Contains("public SegmenterResult Segment(global::SegKit.Core.Images.Image input)", File.ReadAllText(Path.Combine(project.GeneratedFolder, "Lab.Cyto.Segmenter.g.cs")));
+        Assert.True(File.Exists(Path.Combine(project.GeneratedFolder, "Lab.Membranes.Segmenter.g.cs")));
         var types = TypeNames(project.OutputAssembly);
         Assert.Contains("ThresholdSegmenter", types);
+        Assert.Equal(2, types.Count(t => t == "Segmenter"));
         Assert.DoesNotContain("NucleiSegmenter", types);
         Assert.DoesNotContain("NucleiSegmenterResult", types);
         Assert.DoesNotContain("SegKit.Models.nuclei.onnx", Resources(project.OutputAssembly));
@@ -105,7 +125,7 @@ public sealed class TypedPredictorTests(PackedFeed feed)
             "-p:SkipCompilerExecution=true", "-p:ProvideCommandLineArgs=true", "-nodeReuse:false", "-v:n", "-nologo");
 
         Assert.True(exit == 0, log);
-        Assert.True(File.Exists(Path.Combine(project.GeneratedFolder, "NucleiSegmenter.g.cs")), log);
+        Assert.True(File.Exists(Path.Combine(project.GeneratedFolder, "Consumer.NucleiSegmenter.g.cs")), log);
         Assert.Contains("SegKit: generated Consumer.NucleiSegmenter", log);
         Assert.DoesNotContain("SegKit: validating", log);
         Assert.DoesNotContain("SEGK1001", log);

@@ -92,6 +92,34 @@ public class BadInputTests
         Assert.Contains("has changed since the pipeline was built", FindSettingsError(error).Message);
     }
 
+    [Fact]
+    public void A_model_file_missing_when_a_row_ran_is_used_once_it_is_back()
+    {
+        string folder = TestModels.NewTempFolder();
+        string copy = Path.Combine(folder, "model.onnx");
+        File.Copy(_models.UNet, copy);
+        var ml = new MLContext(seed: 0);
+        var model = ml.Transforms.SegmentCells(copy, new SegmentCellsOptions { MinSize = 4 }).Fit(Segmentations.Paths(ml, []));
+        var row = new MicroscopyImageInput { ImagePath = ImageFile.ListImages(_models.SyntheticImages)[0] };
+
+        // Moved away while a file share was remounted, say: that row fails and names the model.
+        File.Move(copy, copy + ".away");
+        var engine = ml.Model.CreatePredictionEngine<MicroscopyImageInput, SegmentedCells>(model);
+        var error = Assert.ThrowsAny<Exception>(() => engine.Predict(row));
+        Exception? missing = error;
+        while (missing is not null && missing is not Inference.ModelLoadException)
+        {
+            missing = missing.InnerException;
+        }
+
+        Assert.Contains("is not there", Assert.IsType<Inference.ModelLoadException>(missing).Message);
+
+        // Back in place: the next engine loads it instead of repeating the first failure for the life of the process.
+        File.Move(copy + ".away", copy);
+        var again = ml.Model.CreatePredictionEngine<MicroscopyImageInput, SegmentedCells>(model).Predict(row);
+        Assert.True(again.Succeeded && again.ObjectCount > 0, again.ImageError);
+    }
+
     private static PipelineSettingsException FindSettingsError(Exception error)
     {
         for (Exception? e = error; e is not null; e = e.InnerException)

@@ -141,6 +141,40 @@ public class PipelineTests
         Assert.Equal(direct.Buffer, loaded[1].Image);
     }
 
+    [Fact]
+    public void A_UNet_that_reads_one_named_channel_is_fed_that_channel_as_segkit_segment_feeds_it()
+    {
+        // Green holds a disc on the left, red one on the right: the gray mean shows both, the green channel one.
+        string folder = TestModels.NewTempFolder();
+        string model = Path.Combine(folder, "green.onnx");
+        SegKit.Testing.TinyModels.WriteThresholdUNet(model, "image:green");
+        string image = Path.Combine(folder, "two-discs.png");
+        using (var mat = new OpenCvSharp.Mat(80, 80, OpenCvSharp.MatType.CV_8UC3, OpenCvSharp.Scalar.All(0)))
+        {
+            for (int y = 0; y < 80; y++)
+            {
+                for (int x = 0; x < 80; x++)
+                {
+                    byte green = (byte)((((y - 40) * (y - 40)) + ((x - 20) * (x - 20))) < 100 ? 200 : 10);
+                    byte red = (byte)((((y - 40) * (y - 40)) + ((x - 60) * (x - 60))) < 100 ? 250 : 10);
+                    mat.Set(y, x, new OpenCvSharp.Vec3b(0, green, red));
+                }
+            }
+
+            OpenCvSharp.Cv2.ImWrite(image, mat);
+        }
+
+        var ml = new MLContext(seed: 0);
+        var options = new SegmentCellsOptions();
+        var result = Segmentations.Run(ml, ml.Transforms.SegmentCells(model, options).Fit(Segmentations.Paths(ml, [])), [image]).Single();
+        using var loaded = SegmentationModel.Load(model);
+        LabelImage direct = loaded.CreateSegmenter(options.ToSegmentOptions(SegmentationModelKind.UNet)).Segment(ImageFile.Read(image)).Labels;
+        Assert.Equal(1, direct.CountObjects());
+        Assert.NotEqual(0, direct[40, 20]);
+        Assert.Equal(0, direct[40, 60]);
+        Segmentations.AssertSame(direct, result, image);
+    }
+
     public sealed class FileRow
     {
         public string File { get; set; } = string.Empty;

@@ -17,8 +17,21 @@ internal static class NetworkCache
 {
     private static readonly ConcurrentDictionary<NetworkSettings, Lazy<LoadedNetwork>> Networks = new();
 
-    public static LoadedNetwork Get(NetworkSettings settings) =>
-        Networks.GetOrAdd(settings, s => new Lazy<LoadedNetwork>(() => Open(s), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    public static LoadedNetwork Get(NetworkSettings settings)
+    {
+        Lazy<LoadedNetwork> entry = Networks.GetOrAdd(settings, s => new Lazy<LoadedNetwork>(() => Open(s), LazyThreadSafetyMode.ExecutionAndPublication));
+        try
+        {
+            return entry.Value;
+        }
+        catch
+        {
+            // A Lazy keeps its exception: without this, a model file that was missing (or being replaced) when the first
+            // row ran would fail every later row and engine of the process, even once the file is back.
+            Networks.TryRemove(new KeyValuePair<NetworkSettings, Lazy<LoadedNetwork>>(settings, entry));
+            throw;
+        }
+    }
 
     /// <summary>The SHA-256 of a file, lower-case hex.</summary>
     public static string Sha256(string path)
@@ -42,18 +55,26 @@ internal static class NetworkCache
 
         ExecutionDevice device = ChooseDevice(settings);
         var model = SegmentationModel.Load(path, device: ExecutionDevice.Cpu);
-        CheckCard(model.Card, model.OutputChannels, settings, path);
-        InferenceSession session = model.Session;
-        if (device == ExecutionDevice.Cuda)
+        try
         {
-            // SegmentationModel checked the file; the session that runs it is opened on the chosen GPU. The model stays
-            // open only for its size model's encoder, which runs one window per image on the CPU.
-            session = OpenCuda(path, settings.GpuDeviceId!.Value);
-        }
+            CheckCard(model.Card, model.OutputChannels, settings, path);
+            InferenceSession session = model.Session;
+            if (device == ExecutionDevice.Cuda)
+            {
+                // SegmentationModel checked the file; the session that runs it is opened on the chosen GPU. The model stays
+                // open only for its size model's encoder, which runs one window per image on the CPU.
+                session = OpenCuda(path, settings.GpuDeviceId!.Value);
+            }
 
-        // The one-pass diameter estimate, as segkit segment runs it, when the card has a size model.
-        OnnxStyleNetwork? style = model.Card.SizeModel is null ? null : model.StyleNetwork;
-        return new LoadedNetwork(session, new OnnxTileNetwork(session, model.OutputChannels, model.InputName, model.OutputName), model.Card, path, device, style);
+            // The one-pass diameter estimate, as segkit segment runs it, when the card has a size model.
+            OnnxStyleNetwork? style = model.Card.SizeModel is null ? null : model.StyleNetwork;
+            return new LoadedNetwork(session, new OnnxTileNetwork(session, model.OutputChannels, model.InputName, model.OutputName), model.Card, path, device, style);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     private static void CheckCard(ModelCard card, int outputChannels, NetworkSettings settings, string path)
