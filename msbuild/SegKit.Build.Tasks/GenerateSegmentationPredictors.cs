@@ -50,6 +50,11 @@ public sealed class GenerateSegmentationPredictors : Microsoft.Build.Utilities.T
                         throw new SegKitBuildException(ErrorCodes.InvalidClassName, item.Identity, $"generates type {type}, as {other} does; give one of them another ClassName");
                 }
 
+                // The compiler takes an embedded resource as "file,name" on its command line, which a comma or a quote breaks.
+                var fileName = Path.GetFileName(item.FullPath);
+                if (item.Deployment == ModelDeployment.Embedded && fileName.IndexOfAny([',', '"']) >= 0)
+                    throw new SegKitBuildException(ErrorCodes.InvalidOption, item.Identity, $"the file name '{fileName}' holds a comma or a quote, which the C# compiler cannot embed; rename the file, or give the item Deployment=\"CopyToOutput\"");
+
                 var (files, location) = item.Deployment == ModelDeployment.Embedded
                     ? (resources, item.ResourceName)
                     : (copies, item.OutputRelativePath);

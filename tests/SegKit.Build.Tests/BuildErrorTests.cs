@@ -44,6 +44,7 @@ public sealed class BuildErrorTests(PackedFeed feed)
         project.AddModel(feed.Cellpose, "b.onnx");
         project.AddModel(feed.UNet, "c.onnx");
         project.AddModel(feed.UNet, "d.onnx");
+        project.AddModel(feed.UNet, "a,b.onnx");
         foreach (string folder in new[] { "one", "two" })
         {
             Directory.CreateDirectory(Path.Combine(project.Directory, "models", folder));
@@ -60,6 +61,7 @@ public sealed class BuildErrorTests(PackedFeed feed)
                 <SegmentationModel Include="models/d.onnx" ClassName="NucleiOptions" />
                 <SegmentationModel Include="models/one/e.onnx" ClassName="E1" Deployment="CopyToOutput" />
                 <SegmentationModel Include="models/two/e.onnx" ClassName="E2" Deployment="CopyToOutput" />
+                <SegmentationModel Include="models/a,b.onnx" ClassName="Comma" />
             """);
 
         var (exit, log) = project.Build();
@@ -74,6 +76,7 @@ public sealed class BuildErrorTests(PackedFeed feed)
         // Nuclei's options class would be declared twice; two models copied to one output file would share it.
         Assert.Contains("error SEGK0004: models/d.onnx: generates type Consumer.NucleiOptions, as models/c.onnx does", log);
         Assert.Contains("error SEGK0006: models/two/e.onnx: has the file name of models/one/e.onnx, and both would be copied to models/e.onnx", log);
+        Assert.Contains("error SEGK0006: models/a,b.onnx: the file name 'a,b.onnx' holds a comma or a quote, which the C# compiler cannot embed", log);
         Assert.DoesNotContain("   at ", log);
     }
 

@@ -91,12 +91,14 @@ public sealed class TypedPredictorTests(PackedFeed feed)
         SegKit.Testing.TinyModels.WriteThresholdUNet(input, "input");
         project.AddModel(input, "cyto.onnx");
         project.AddModel(input, "membranes.onnx");
+        project.AddModel(input, "q\"x.onnx");
         project.WriteProject("""
                 <SegmentationModel Include="models/threshold.onnx" Deployment="CopyToOutput" />
                 <SegmentationModel Include="models/cyto.onnx" ClassName="Segmenter" Namespace="Lab.Cyto" />
                 <SegmentationModel Include="models/membranes.onnx" ClassName="Segmenter" Namespace="Lab.Membranes" />
+                <SegmentationModel Include="models/q&quot;x.onnx" ClassName="Quoted" Deployment="CopyToOutput" />
             """, exe: true);
-        project.WriteCode("""Console.WriteLine(typeof(Consumer.ThresholdSegmenter).Name + typeof(Lab.Cyto.Segmenter).FullName + typeof(Lab.Membranes.Segmenter).FullName);""");
+        project.WriteCode("""Console.WriteLine(typeof(Consumer.ThresholdSegmenter).Name + typeof(Lab.Cyto.Segmenter).FullName + typeof(Lab.Membranes.Segmenter).FullName + Consumer.Quoted.ModelPath);""");
         var (removed, removedLog) = project.Build();
         Assert.True(removed == 0, removedLog);
         Assert.False(File.Exists(generated));
@@ -106,6 +108,7 @@ public sealed class TypedPredictorTests(PackedFeed feed)
         var types = TypeNames(project.OutputAssembly);
         Assert.Contains("ThresholdSegmenter", types);
         Assert.Equal(2, types.Count(t => t == "Segmenter"));
+        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(project.OutputAssembly)!, "models", "q\"x.onnx")));
         Assert.DoesNotContain("NucleiSegmenter", types);
         Assert.DoesNotContain("NucleiSegmenterResult", types);
         Assert.DoesNotContain("SegKit.Models.nuclei.onnx", Resources(project.OutputAssembly));
