@@ -61,4 +61,6 @@ public static class Columns
     public const string ClassMapSettings = "SegKit.ClassMapSettings";
 
     public const string SegmentSettings = "SegKit.SegmentSettings";
+
+    public const string ChannelCheckSettings = "SegKit.ChannelCheckSettings";
 }

@@ -173,6 +173,15 @@ public static class SegKitCatalog
         CheckAgainstCard(card, options, path);
         ModelSegmenter segmenter = model.CreateSegmenter(options.ToSegmentOptions(card.Kind));
         IEstimator<ITransformer> chain = catalog.LoadMicroscopyImages(inputColumnName);
+        if (new[] { segmenter.Channels.Cytoplasm, segmenter.Channels.Nucleus }.Any(c => c is ImageChannel.Red or ImageChannel.Green or ImageChannel.Blue))
+        {
+            // An image without a channel the model reads is a bad row (empty masks, an error naming the file), not the
+            // end of the run.
+            var check = new ChannelCheckSettings(segmenter.Channels);
+            chain = chain.Append(WithSettings(catalog, Columns.ChannelCheckSettings, check.ToText(),
+                catalog.CustomMapping<CheckChannelsInputRow, LoadedImageRow>(CheckChannelsFactory.Map, CheckChannelsFactory.Contract)));
+        }
+
         if (segmenter.CellposeOptions is { } cellpose)
         {
             // The chain's tiling step mirrors the image; a model imported from Cellpose pads with zeros as Cellpose

@@ -142,7 +142,7 @@ public class PipelineTests
     }
 
     [Fact]
-    public void A_UNet_that_reads_one_named_channel_is_fed_that_channel_as_segkit_segment_feeds_it()
+    public void A_UNet_that_reads_one_named_channel_is_fed_that_channel_as_segkit_segment_feeds_it_and_a_grey_image_is_a_bad_row()
     {
         // Green holds a disc on the left, red one on the right: the gray mean shows both, the green channel one.
         string folder = TestModels.NewTempFolder();
@@ -164,9 +164,21 @@ public class PipelineTests
             OpenCvSharp.Cv2.ImWrite(image, mat);
         }
 
+        // A grey image has no green channel: its row fails and names it, the others go on.
+        string grey = Path.Combine(folder, "grey.png");
+        LabelImageFile.Write(grey, new LabelImage(16, 16));
+
         var ml = new MLContext(seed: 0);
         var options = new SegmentCellsOptions();
-        var result = Segmentations.Run(ml, ml.Transforms.SegmentCells(model, options).Fit(Segmentations.Paths(ml, [])), [image]).Single();
+        var results = Segmentations.Run(ml, ml.Transforms.SegmentCells(model, options).Fit(Segmentations.Paths(ml, [])), [grey, image, grey]);
+        Assert.All(new[] { results[0], results[2] }, r =>
+        {
+            Assert.False(r.Succeeded);
+            Assert.Empty(r.Masks);
+            Assert.Contains(grey, r.ImageError);
+            Assert.Contains("the model reads green", r.ImageError);
+        });
+        var result = results[1];
         using var loaded = SegmentationModel.Load(model);
         LabelImage direct = loaded.CreateSegmenter(options.ToSegmentOptions(SegmentationModelKind.UNet)).Segment(ImageFile.Read(image)).Labels;
         Assert.Equal(1, direct.CountObjects());
