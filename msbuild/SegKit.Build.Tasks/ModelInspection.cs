@@ -49,6 +49,14 @@ internal static class ModelInspection
         if (card.Kind == SegmentationModelKind.UNet && card.InputChannels.Count != 1)
             throw new SegKitBuildException(ErrorCodes.InvalidCard, item.Identity, $"a U-Net model runs on one (gray) channel; its card names {card.InputChannels.Count}");
 
+        // As SegmentationModel.Load checks at run time: tiles are square, of the card's size, and a size model reads the
+        // network's style output, whose length it must share.
+        if ((inputShape[2].Value is long h && h != card.TileSize) || (inputShape[3].Value is long w && w != card.TileSize))
+            throw new SegKitBuildException(ErrorCodes.InvalidCard, item.Identity, $"its input is fixed at {inputShape[2]} x {inputShape[3]} pixels but its card's tiles are {card.TileSize} x {card.TileSize}; give the card that tile size, or export the network with dynamic height and width");
+        var style = info.Outputs.FirstOrDefault(o => o.Name == "style" && o.Shape is { Count: 2 });
+        if (card.Kind == SegmentationModelKind.Cellpose && card.SizeModel is { } size && style?.Shape![1].Value is long styleLength && styleLength != size.StyleMean.Count)
+            throw new SegKitBuildException(ErrorCodes.InvalidCard, item.Identity, $"its card's size model reads a style of {size.StyleMean.Count} values but the network's 'style' output has {styleLength}");
+
         var expected = card.Kind == SegmentationModelKind.Cellpose ? 3 : card.Classes!.Count;
         if (info.Outputs.Count == 0)
             throw new SegKitBuildException(ErrorCodes.InvalidCard, item.Identity, "the network has no output");

@@ -45,6 +45,7 @@ public sealed class BuildErrorTests(PackedFeed feed)
         project.AddModel(feed.UNet, "c.onnx");
         project.AddModel(feed.UNet, "d.onnx");
         project.AddModel(feed.UNet, "a,b.onnx");
+        TestModels.WriteFixedSizeUNet(Path.Combine(project.Directory, "models", "fixed.onnx"), size: 100, cardTile: 64);
         foreach (string folder in new[] { "one", "two" })
         {
             Directory.CreateDirectory(Path.Combine(project.Directory, "models", folder));
@@ -62,6 +63,7 @@ public sealed class BuildErrorTests(PackedFeed feed)
                 <SegmentationModel Include="models/one/e.onnx" ClassName="E1" Deployment="CopyToOutput" />
                 <SegmentationModel Include="models/two/e.onnx" ClassName="E2" Deployment="CopyToOutput" />
                 <SegmentationModel Include="models/a,b.onnx" ClassName="Comma" />
+                <SegmentationModel Include="models/fixed.onnx" />
             """);
 
         var (exit, log) = project.Build();
@@ -76,6 +78,8 @@ public sealed class BuildErrorTests(PackedFeed feed)
         // Nuclei's options class would be declared twice; two models copied to one output file would share it.
         Assert.Contains("error SEGK0004: models/d.onnx: generates type Consumer.NucleiOptions, as models/c.onnx does", log);
         Assert.Contains("error SEGK0006: models/two/e.onnx: has the file name of models/one/e.onnx, and both would be copied to models/e.onnx", log);
+        // What loading it would refuse at run time, the build refuses.
+        Assert.Contains("error SEGK0003: models/fixed.onnx: its input is fixed at 100 x 100 pixels but its card's tiles are 64 x 64", log);
         Assert.Contains("error SEGK0006: models/a,b.onnx: the file name 'a,b.onnx' holds a comma or a quote, which the C# compiler cannot embed", log);
         Assert.DoesNotContain("   at ", log);
     }

@@ -20,6 +20,27 @@ internal static class TestModels
         OnnxWriter.WriteFile(path, builder.ToModel());
     }
 
+    /// <summary>A 1x1-convolution "U-Net" whose graph is fixed at <paramref name="size"/> pixels while its card says <paramref name="cardTile"/>.</summary>
+    public static void WriteFixedSizeUNet(string path, int size, int cardTile)
+    {
+        var card = new ModelCard
+        {
+            Kind = SegmentationModelKind.UNet,
+            InputChannels = ["gray"],
+            Classes = ["background", "nucleus"],
+            TileSize = cardTile,
+            TrainingData = "none: a fixed-size graph for tests",
+            TrainedAt = DateTimeOffset.UnixEpoch,
+            SegKitVersion = "test",
+        };
+        var builder = new GraphBuilder("fixed");
+        string x = builder.Input("image", OnnxElementType.Float, "N", 1, size, size);
+        string w = builder.Initializer("w", [-4f, 4f], 2, 1, 1, 1);
+        builder.Node("Conv", [x, w], "logits");
+        builder.Output("logits", OnnxElementType.Float, "N", 2, size, size);
+        OnnxWriter.WriteFile(path, builder.ToModel(card.ToMetadata()));
+    }
+
     public static void WriteCorrupt(string path, string source)
     {
         // The first kilobyte of a real model then noise: starts like ONNX, fails inside the protobuf.
