@@ -128,7 +128,16 @@ internal static class PredictorSource
                         options ??= new {{c}}Options();
                         byte[] bytes = {{load}};
                         var model = global::SegKit.Inference.SegmentationModel.Load(new global::System.IO.MemoryStream(bytes, false), "{{Literal(Path.GetFileName(item.FullPath))}}", null, options.Device, options.Logger, options.IntraOpThreads);
-                        return new {{c}}(model, options);
+                        try
+                        {
+                            return new {{c}}(model, options);
+                        }
+                        catch
+                        {
+                            // Options the model cannot apply (a batch size of 0, say): release its session before the error travels on.
+                            model.Dispose();
+                            throw;
+                        }
                     }
 
             """);

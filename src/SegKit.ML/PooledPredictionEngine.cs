@@ -58,6 +58,11 @@ public sealed class PooledPredictionEngine<TData, TPrediction> : IDisposable
         finally
         {
             _idle.Add(engine);
+            // A call that was running when the pool was disposed returns its engine after Dispose emptied the pool.
+            if (_disposed != 0 && _idle.TryTake(out PredictionEngine<TData, TPrediction>? late))
+            {
+                late.Dispose();
+            }
         }
     }
 
