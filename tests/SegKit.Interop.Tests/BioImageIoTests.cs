@@ -206,6 +206,139 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void A_card_dated_before_1980_exports_a_zip_with_the_earliest_time_zip_can_hold()
+    {
+        // An rdf timestamp of 1970 (a zeroed clock) becomes the card's TrainedAt; zip's DOS dates start in 1980.
+        BioImageImport zoo = BioImageModelImporter.Import(ZooPackage("epoch-source", new ZooOptions { Timestamp = "1970-01-01T00:00:00Z" }), "test");
+        Assert.Equal(1970, zoo.Card.TrainedAt.Year);
+        string modelPath = Path.Combine(folder, "epoch.onnx");
+        File.WriteAllBytes(modelPath, zoo.ModelBytes);
+        string image = Path.Combine(RepositoryLayout.Root, "models", "samples", "images", "dsb_4be73d68.png");
+
+        BioImageExport export = BioImageModelExporter.Export(modelPath, image, Path.Combine(folder, "epoch-export"), new BioImageExportOptions { SegKitVersion = "test" });
+
+        using (ZipArchive zip = ZipFile.OpenRead(export.ZipPath))
+        {
+            Assert.All(zip.Entries, e => Assert.Equal(1980, e.LastWriteTime.Year));
+        }
+
+        Assert.True(BioImageModelImporter.Import(export.ZipPath, "test").SegKitTest.Passed);
+    }
+
+    [Fact]
+    public void An_output_of_another_rank_than_the_rdf_gives_is_refused_before_postprocessing_indexes_it()
+    {
+        // The graph squeezes the channel away ([N, H, W]) while the rdf gives the output four axes and a step over y and x.
+        string squeezed = ZooPackage("squeezed", new ZooOptions { SqueezedOutput = true, Postprocessing = "[{id: zero_mean_unit_variance, kwargs: {axes: [y, x]}}]" });
+        var e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(squeezed, "test"));
+        Assert.Equal(Path.Combine(squeezed, "test_output.npy"), e.FilePath);
+        Assert.Contains("is a [1, 1, 64, 64] tensor but the ONNX weights give [1, 64, 64] for the test input", e.Message);
+
+        // The step itself reports the mismatch instead of indexing past the shape.
+        var step = new BioImageProcessingStep { Id = "zero_mean_unit_variance", Axes = ["y", "x"] };
+        Assert.Equal("zero_mean_unit_variance is given a tensor of 3 dimensions [1, 8, 8] but the rdf names 4 axes (batch, channel, y, x)", step.Apply(new float[64], [1, 8, 8], ["batch", "channel", "y", "x"]));
+        Assert.Equal("zero_mean_unit_variance is given 63 values for a tensor of shape [1, 1, 8, 8]", step.Apply(new float[63], [1, 1, 8, 8], ["batch", "channel", "y", "x"]));
+    }
+
+    [Fact]
+    public void Weights_whose_graph_has_no_input_are_refused_naming_them()
+    {
+        string package = ZooPackage("no-input", new ZooOptions { NoGraphInput = true });
+        var e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(package, "test"));
+        Assert.Equal(Path.Combine(package, "weights.onnx"), e.FilePath);
+        Assert.Contains("its graph has no inputs", e.Message);
+    }
+
+    [Fact]
+    public void A_test_tensor_with_a_bad_shape_or_a_lying_header_length_is_refused_without_allocating_it()
+    {
+        string letters = ZooPackage("npy-shape", new ZooOptions { TestInputNpy = NpyV1("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, a, 64), }", new byte[Side * Side * 4]) });
+        var e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(letters, "test"));
+        Assert.Equal(Path.Combine(letters, "test_input.npy"), e.FilePath);
+        Assert.Contains("the shape (1, 1, a, 64) has 'a', not a whole number", e.Message);
+
+        // 28 bytes: a version 2 header that claims 0x7FFFFF00 bytes once made the reader allocate 2 GB before failing.
+        byte[] lying = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 2, 0, 0x00, 0xFF, 0xFF, 0x7F, .. new byte[16]];
+        string header = ZooPackage("npy-header", new ZooOptions { TestInputNpy = lying });
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(header, "test"));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains("the header claims 2147483392 bytes, more than the 16 bytes left in the file", e.Message);
+        Assert.True(allocated < 64 << 20, $"a 28-byte .npy allocated {allocated} bytes");
+
+        // A stream that cannot say its length gets a fixed limit instead.
+        using var pipe = new UnseekableStream(lying);
+        Assert.Contains("more than 1048576 bytes", Assert.Throws<InvalidDataException>(() => NpyFile.Read(pipe)).Message);
+    }
+
+    private static byte[] NpyV1(string dictionary, byte[] data)
+    {
+        string header = dictionary + new string(' ', (64 - ((10 + dictionary.Length + 1) % 64)) % 64) + "\n";
+        return [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)(header.Length & 0xFF), (byte)(header.Length >> 8), .. Encoding.ASCII.GetBytes(header), .. data];
+    }
+
+    [Fact]
+    public void Links_that_lead_out_of_a_package_folder_are_not_followed()
+    {
+        // rdf.yaml linked to /dev/zero: its length is 0, and reading it once went on for 4 GB.
+        string zero = ZooPackage("dev-zero", new ZooOptions());
+        File.Delete(Path.Combine(zero, "rdf.yaml"));
+        File.CreateSymbolicLink(Path.Combine(zero, "rdf.yaml"), "/dev/zero");
+        var e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(zero, "test"));
+        Assert.Equal($"{zero}/rdf.yaml", e.FilePath);
+        Assert.Contains("is a link that leads out of the package folder", e.Message);
+
+        // The weights, by a relative link to a file beside the package, and through a linked folder.
+        string outside = ZooPackage("outside", new ZooOptions());
+        File.Move(Path.Combine(outside, "weights.onnx"), Path.Combine(folder, "outside-weights.onnx"));
+        File.CreateSymbolicLink(Path.Combine(outside, "weights.onnx"), "../outside-weights.onnx");
+        e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(outside, "test"));
+        Assert.Equal($"{outside}/weights.onnx", e.FilePath);
+        Assert.Contains("leads out of the package folder", e.Message);
+
+        string linkedFolder = ZooPackage("linked-folder", new ZooOptions { WeightsSource = "sub/weights.onnx" });
+        Directory.CreateDirectory(Path.Combine(folder, "elsewhere"));
+        File.Move(Path.Combine(linkedFolder, "weights.onnx"), Path.Combine(folder, "elsewhere", "weights.onnx"));
+        Directory.CreateSymbolicLink(Path.Combine(linkedFolder, "sub"), Path.Combine(folder, "elsewhere"));
+        e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(linkedFolder, "test"));
+        Assert.Contains("leads out of the package folder", e.Message);
+
+        // A link that stays inside the package is followed.
+        string inside = ZooPackage("inside", new ZooOptions());
+        Directory.CreateDirectory(Path.Combine(inside, "data"));
+        File.Move(Path.Combine(inside, "weights.onnx"), Path.Combine(inside, "data", "weights.onnx"));
+        File.CreateSymbolicLink(Path.Combine(inside, "weights.onnx"), "data/weights.onnx");
+        Assert.True(BioImageModelImporter.Import(inside, "test").SegKitTest.Passed);
+    }
+
+    [Theory]
+    [InlineData("x/../../escaped", "x_escaped")]
+    [InlineData("out/logits", "out_logits")]
+    [InlineData("logits:0", "logits_0")]
+    [InlineData("Input", "input_2")]
+    [InlineData("0-ABCDEFGHIJKLMNOPQRSTUVWXYZ-abcdefghij", "output_0_abcdefghijklmnopqrstuvw")]
+    public void Onnx_output_names_become_valid_tensor_ids_and_file_names_that_stay_in_the_folder(string onnxName, string id)
+    {
+        // A SegKit model (card included) whose graph output is renamed by an Identity node.
+        OnnxModel model = OnnxReader.Read(BioImageModelImporter.Import(ZooPackage("named-source", new ZooOptions()), "test").ModelBytes);
+        OnnxValueInfo last = model.Graph.Outputs[0];
+        model.Graph.Nodes.Add(new OnnxNode("Identity", [last.Name], [onnxName]));
+        model.Graph.Outputs[0] = new OnnxValueInfo(onnxName, last.ElementType, last.Shape);
+        string modelPath = Path.Combine(folder, "named.onnx");
+        File.WriteAllBytes(modelPath, OnnxWriter.ToBytes(model));
+        string image = Path.Combine(RepositoryLayout.Root, "models", "samples", "images", "dsb_4be73d68.png");
+        string exported = Path.Combine(folder, "named-export");
+
+        BioImageExport export = BioImageModelExporter.Export(modelPath, image, exported, new BioImageExportOptions { SegKitVersion = "test" });
+
+        Assert.Equal(id, RdfYaml.Parse(File.ReadAllBytes(Path.Combine(exported, "rdf.yaml")), "rdf.yaml").List("outputs")[0].Text("id"));
+        Assert.Contains($"test_{id}.npy", export.Files);
+        Assert.Empty(Directory.GetDirectories(exported));
+        Assert.Empty(Directory.GetFiles(folder, "escaped*"));
+        Assert.True(BioImageModelImporter.Import(export.ZipPath, "test").SegKitTest.Passed);
+    }
+
+    [Fact]
     public void Preprocessing_the_card_cannot_express_is_refused_after_the_package_proves_itself()
     {
         // Two steps (the second a no-op here), and normalising over the batch as well: the package test runs them; the card cannot express them.
@@ -283,6 +416,19 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
         /// <summary>The graph's output cast to int64.</summary>
         public bool Int64Output { get; init; }
 
+        public string Postprocessing { get; init; } = "[{id: sigmoid}]";
+
+        /// <summary>Bytes for test_input.npy in place of the real tensor (hashed into the rdf all the same).</summary>
+        public byte[]? TestInputNpy { get; init; }
+
+        public string Timestamp { get; init; } = "2025-01-02T03:04:05Z";
+
+        /// <summary>The graph's output squeezed to [N, H, W] while the rdf still gives it four axes.</summary>
+        public bool SqueezedOutput { get; init; }
+
+        /// <summary>The graph convolves a constant and has no inputs at all.</summary>
+        public bool NoGraphInput { get; init; }
+
         /// <summary>The test output as zero_mean_unit_variance (over y and x) would make it, instead of scale_range.</summary>
         public bool ZeroMeanUnitVariance { get; init; }
     }
@@ -327,10 +473,16 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
         string package = Path.Combine(folder, name);
         Directory.CreateDirectory(package);
         var builder = new GraphBuilder("zoo");
-        string raw = builder.Input("raw", OnnxElementType.Float, "N", 1, "H", "W");
+        string raw = options.NoGraphInput
+            ? builder.Initializer("c", new float[Side * Side], 1, 1, Side, Side)
+            : builder.Input("raw", OnnxElementType.Float, "N", 1, "H", "W");
         string logit = builder.Node("Conv", [raw, builder.Initializer("w", [2f], 1, 1, 1, 1), builder.Initializer("b", [-1f], 1)], "logit", OnnxAttribute.Of("kernel_shape", 1L, 1L));
         string result = options.SigmoidInGraph ? builder.Node("Sigmoid", [logit], "prob") : logit;
-        if (options.Int64Output)
+        if (options.SqueezedOutput)
+        {
+            builder.Output(builder.Node("Squeeze", [result, builder.Initializer("axes", new long[] { 1 }, 1)], "squeezed"), OnnxElementType.Float, "N", "H", "W");
+        }
+        else if (options.Int64Output)
         {
             builder.Output(builder.Node("Cast", [result], "counts", OnnxAttribute.Of("to", 7L)), OnnxElementType.Int64, "N", 1, "H", "W");
         }
@@ -345,6 +497,11 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
         var (image, probabilities) = ZooTensors(options.ZeroMeanUnitVariance);
         probabilities[(10 * Side) + 20] += options.Drift;
         NpyFile.Write(Path.Combine(package, "test_input.npy"), image, options.TestShape);
+        if (options.TestInputNpy is { } npy)
+        {
+            File.WriteAllBytes(Path.Combine(package, "test_input.npy"), npy);
+        }
+
         NpyFile.Write(Path.Combine(package, "test_output.npy"), probabilities, 1, 1, Side, Side);
         string inputSha = Sha256(File.ReadAllBytes(Path.Combine(package, "test_input.npy")));
         string outputSha = Sha256(File.ReadAllBytes(Path.Combine(package, "test_output.npy")));
@@ -387,7 +544,7 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
                 cite: [{text: test, doi: 10.1000/test}]
                 license: MIT
                 documentation: README.md
-                timestamp: '2025-01-02T03:04:05Z'
+                timestamp: '{{options.Timestamp}}'
                 inputs:
                   - id: raw
                     axes: {{options.InputAxes ?? "[{type: batch}, {type: channel, channel_names: [raw]}, {type: space, id: y, size: {min: 16, step: 8}}, {type: space, size: {min: 16, step: 8}}]"}}
@@ -402,7 +559,7 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
                       - {type: space, id: y, size: {tensor_id: raw, axis_id: y}, halo: 8}
                       - {type: space, id: x, size: {tensor_id: raw, axis_id: x}, halo: 8}
                     test_tensor: {source: test_output.npy, sha256: {{outputSha}}}
-                    {{(options.SigmoidInGraph ? "data: {type: float32, range: [0.0, 1.0]}" : "postprocessing: [{id: sigmoid}]")}}
+                    {{(options.SigmoidInGraph ? "data: {type: float32, range: [0.0, 1.0]}" : $"postprocessing: {options.Postprocessing}")}}
                 weights:
                   onnx:
                     source: {{options.WeightsSource}}

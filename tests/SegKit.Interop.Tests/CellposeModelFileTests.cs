@@ -231,6 +231,21 @@ public sealed class CellposeModelFileTests : IDisposable
         Assert.Equal(cellpose, parameters.Estimate(style, 17), 4);
     }
 
+    [Theory]
+    [InlineData(double.PositiveInfinity, 0f, "diam_mean is Infinity, not a positive finite diameter")]
+    [InlineData(double.NaN, 0f, "diam_mean is NaN")]
+    [InlineData(17.0, float.NegativeInfinity, "ymean is -Infinity, not a finite number")]
+    [InlineData(17.0, float.NaN, "ymean is NaN")]
+    public void A_size_model_with_a_non_finite_diameter_or_mean_is_refused_naming_the_file(double diameterMean, float ymean, string problem)
+    {
+        string path = Path.Combine(folder, "inf_size.npy");
+        File.WriteAllBytes(path, SizeModelNpy([0.5], [0.1f], diameterMean, ymean));
+
+        var e = Assert.Throws<ModelFileException>(() => CellposeSizeModelFile.Read(path));
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains(problem, e.Message);
+    }
+
     [Fact]
     public void A_size_model_for_another_diameter_is_rescaled_to_the_cards()
     {

@@ -128,6 +128,60 @@ public sealed class UntrustedCellposeFileTests : IDisposable
     }
 
     [Fact]
+    public void Convolution_shapes_that_describe_an_enormous_network_are_refused_before_building_it()
+    {
+        // 1.8 KB: empty convolutions [65536, 0, 99999, 99999] once made CreateNetwork ask LibTorch for petabytes.
+        string huge = Crafted("huge",
+            new Entry("downsample.down.res_down_0.conv.conv_0.0.weight", [2], [1, 1]),
+            new Entry("downsample.down.res_down_0.conv.conv_0.2.weight", [65536, 0, 99999, 99999], []),
+            new Entry("downsample.down.res_down_1.conv.conv_0.2.weight", [65536, 0, 99999, 99999], []),
+            new Entry("output.2.weight", [3, 0, 1, 1], []),
+            new Entry("diam_mean", [1], [30]));
+        Assert.Contains("'downsample.down.res_down_0.conv.conv_0.2.weight' has shape [65536, 0, 99999, 99999]", ReadAndBuildRefused(huge));
+
+        // Honest data, but a kernel no CPnet has, and a level that does not read the previous level's width.
+        string kernel = Crafted("kernel",
+            new Entry("downsample.down.res_down_0.conv.conv_0.0.weight", [2], [1, 1]),
+            new Entry("downsample.down.res_down_0.conv.conv_0.2.weight", [1, 2, 17, 17], new float[2 * 17 * 17]),
+            new Entry("downsample.down.res_down_1.conv.conv_0.2.weight", [1, 1, 17, 17], new float[17 * 17]),
+            new Entry("output.2.weight", [3, 1, 1, 1], new float[3]));
+        Assert.Contains("k odd, at most 15", ReadAndBuildRefused(kernel));
+        string chain = Crafted("chain",
+            new Entry("downsample.down.res_down_0.conv.conv_0.0.weight", [2], [1, 1]),
+            new Entry("downsample.down.res_down_0.conv.conv_0.2.weight", [1, 2, 1, 1], new float[2]),
+            new Entry("downsample.down.res_down_1.conv.conv_0.2.weight", [2, 5, 1, 1], new float[10]),
+            new Entry("output.2.weight", [3, 1, 1, 1], new float[3]));
+        Assert.Contains("'downsample.down.res_down_1.conv.conv_0.2.weight' has shape [2, 5, 1, 1], not a square odd convolution [out, 1, k, k]", ReadAndBuildRefused(chain));
+
+        // Every level's first convolution right, the rest of the network absent: named before anything is built.
+        string partial = Crafted("partial",
+            new Entry("downsample.down.res_down_0.conv.conv_0.0.weight", [2], [1, 1]),
+            new Entry("downsample.down.res_down_0.conv.conv_0.2.weight", [4, 2, 3, 3], new float[72]),
+            new Entry("downsample.down.res_down_1.conv.conv_0.2.weight", [8, 4, 3, 3], new float[288]),
+            new Entry("output.2.weight", [3, 4, 1, 1], new float[12]),
+            new Entry("diam_mean", [1], [30]));
+        Assert.Contains("has no weight 'downsample.down.res_down_0.proj.0.weight' [2]", ReadAndBuildRefused(partial));
+    }
+
+    private string Crafted(string name, params Entry[] crafted)
+    {
+        string path = Path.Combine(folder, name + ".pth");
+        Write(path, crafted);
+        return path;
+    }
+
+    private static string ReadAndBuildRefused(string path)
+    {
+        var e = Assert.ThrowsAny<ModelFileException>(() =>
+        {
+            CellposeModelFile file = CellposeModelFile.Read(path);
+            using CellposeNet net = CellposeModelImporter.CreateNetwork(file, 30);
+        });
+        Assert.Equal(path, e.FilePath);
+        return e.Message;
+    }
+
+    [Fact]
     public void Lying_lengths_are_refused_without_allocating_what_they_claim()
     {
         // BINUNICODE claiming 2 GB, BINBYTES8 claiming 2^62 bytes, LONG4 of 2 GB, a FRAME past the end.

@@ -14,6 +14,9 @@ public static partial class NpyFile
 {
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
+    // Where the stream cannot say how much is left: far above any real header (numpy itself reads at most 10,000 bytes).
+    private const uint MaxUnseekableHeader = 1 << 20;
+
     public static NpyArray Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -59,11 +62,20 @@ public static partial class NpyFile
         {
             Span<byte> len = stackalloc byte[4];
             stream.ReadExactly(len);
-            headerLength = checked((int)BinaryPrimitives.ReadUInt32LittleEndian(len));
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian(len);
+            headerLength = length <= MaxUnseekableHeader || (stream.CanSeek && length <= stream.Length - stream.Position)
+                ? (int)length
+                : throw new InvalidDataException($"the header claims {length} bytes, more than {(stream.CanSeek ? $"the {stream.Length - stream.Position} bytes left in the file" : $"{MaxUnseekableHeader} bytes")}");
         }
         else
         {
             throw new InvalidDataException($"unsupported format version {major}");
+        }
+
+        // The length is untrusted: it may not make us allocate more than the file holds.
+        if (stream.CanSeek && headerLength > stream.Length - stream.Position)
+        {
+            throw new InvalidDataException($"the header claims {headerLength} bytes but only {stream.Length - stream.Position} follow");
         }
 
         var headerBytes = new byte[headerLength];
@@ -78,7 +90,10 @@ public static partial class NpyFile
 
         string shapeText = Field(ShapePattern(), header, "shape");
         int[] shape = shapeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            .Select(s => int.TryParse(s, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int d)
+                ? d
+                : throw new InvalidDataException($"the shape ({shapeText.Trim()}) has '{s}', not a whole number that fits 32 bits"))
+            .ToArray();
         long count = 1;
         foreach (int d in shape)
         {

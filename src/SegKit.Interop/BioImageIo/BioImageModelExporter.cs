@@ -65,6 +65,10 @@ public static class BioImageModelExporter
         _ = preprocessing.Apply(network, shape, ["batch", "channel", "y", "x"]);
         var outputs = BioImageNetwork.Run(weights, modelPath, network, shape);
 
+        // ONNX output names ("logits:0", "out/logits", anything) become file names and rdf ids: only valid ids are used for either.
+        var ids = new HashSet<string>(StringComparer.Ordinal) { "input", inputId.ToLowerInvariant() };
+        outputs = outputs.Select(o => (TensorId(o.Name, ids), o.Data, o.Shape)).ToList();
+
         Directory.CreateDirectory(folder);
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal)
         {
@@ -92,12 +96,24 @@ public static class BioImageModelExporter
             foreach (var (name, bytes) in files.OrderBy(f => f.Key == "rdf.yaml" ? 0 : 1).ThenBy(f => f.Key, StringComparer.Ordinal))
             {
                 ZipArchiveEntry entry = zip.CreateEntry(name, CompressionLevel.Optimal);
-                entry.LastWriteTime = card.TrainedAt;
+                entry.LastWriteTime = ZipTime(card.TrainedAt);
                 using Stream entryStream = entry.Open();
                 entryStream.Write(bytes);
             }
         });
         return new BioImageExport { Folder = folder, ZipPath = zipPath, ZipBytes = new FileInfo(zipPath).Length, TestShape = shape, Files = files.Keys.Order(StringComparer.Ordinal).ToArray() };
+    }
+
+    /// <summary>
+    /// A card's time as a zip entry can hold it: zip's DOS dates run from 1980 to 2107, and a card from an rdf may carry
+    /// any timestamp (1970 from a zeroed clock), which must not fail the export after the folder is written.
+    /// </summary>
+    private static DateTimeOffset ZipTime(DateTimeOffset time)
+    {
+        var earliest = new DateTimeOffset(1980, 1, 2, 0, 0, 0, TimeSpan.Zero);
+        var latest = new DateTimeOffset(2107, 12, 30, 0, 0, 0, TimeSpan.Zero);
+        DateTimeOffset utc = time.ToUniversalTime();
+        return utc < earliest ? earliest : utc > latest ? latest : utc;
     }
 
     /// <summary>The planes the model reads from <paramref name="image"/>, selected as its segmenter selects them.</summary>
@@ -299,6 +315,40 @@ public static class BioImageModelExporter
         }
 
         return id.Length == 0 || char.IsAsciiDigit(id[0]) ? string.Create(CultureInfo.InvariantCulture, $"channel_{index}_{id}") : id.ToString();
+    }
+
+    /// <summary>
+    /// A spec-0.5 tensor id (a lower-case identifier of at most 32 characters) made from an ONNX output name, unique among
+    /// <paramref name="taken"/> (which it joins): also safe as the file name test_&lt;id&gt;.npy.
+    /// </summary>
+    private static string TensorId(string name, HashSet<string> taken)
+    {
+        const int MaxLength = 32;
+        var id = new StringBuilder();
+        foreach (char c in name.ToLowerInvariant())
+        {
+            char kept = char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) ? c : '_';
+            if (kept != '_' || (id.Length > 0 && id[^1] != '_'))
+            {
+                id.Append(kept);
+            }
+        }
+
+        string stem = id.ToString().TrimEnd('_');
+        if (stem.Length == 0 || char.IsAsciiDigit(stem[0]))
+        {
+            stem = "output_" + stem;
+        }
+
+        stem = stem[..Math.Min(stem.Length, MaxLength)].TrimEnd('_');
+        string candidate = stem;
+        for (int n = 2; !taken.Add(candidate); n++)
+        {
+            string suffix = string.Create(CultureInfo.InvariantCulture, $"_{n}");
+            candidate = stem[..Math.Min(stem.Length, MaxLength - suffix.Length)] + suffix;
+        }
+
+        return candidate;
     }
 
     private static List<KeyValuePair<string, object?>> Map(params (string Key, object? Value)[] entries) =>

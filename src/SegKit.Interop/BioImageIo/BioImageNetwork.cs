@@ -7,11 +7,12 @@ namespace SegKit.Interop.BioImageIo;
 /// <summary>An ONNX model run once on a whole test tensor with ONNX Runtime (CPU), its outputs in graph order.</summary>
 internal static class BioImageNetwork
 {
-    /// <exception cref="ModelFileException">ONNX Runtime cannot load the model or refuses the input.</exception>
+    /// <exception cref="ModelFileException">ONNX Runtime cannot load the model or refuses the input, or the graph has no input.</exception>
     public static List<(string Name, float[] Data, int[] Shape)> Run(byte[] model, string source, float[] input, int[] shape)
     {
         using InferenceSession session = OpenSession(model, source);
-        string inputName = session.InputMetadata.Keys.First();
+        string inputName = session.InputMetadata.Keys.FirstOrDefault()
+            ?? throw new ModelFileException("its graph has no inputs (every value is a constant); SegKit runs networks that take the image as an input", source);
         try
         {
             using var results = session.Run([NamedOnnxValue.CreateFromTensor(inputName, new DenseTensor<float>(input, shape))]);

@@ -37,7 +37,7 @@ public sealed class BioImagePackage : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (Directory.Exists(path))
         {
-            string? name = new[] { "rdf.yaml", "bioimageio.yaml" }.FirstOrDefault(n => File.Exists(System.IO.Path.Combine(path, n)));
+            string? name = new[] { "rdf.yaml", "bioimageio.yaml" }.FirstOrDefault(n => File.Exists(System.IO.Path.Combine(path, n)) || new FileInfo(System.IO.Path.Combine(path, n)).LinkTarget is not null);
             return new BioImagePackage(path, path, null, name ?? throw new ModelFileException("has no rdf.yaml (a bioimage.io package folder holds its model description as rdf.yaml)", path));
         }
 
@@ -84,16 +84,15 @@ public sealed class BioImagePackage : IDisposable
     {
         string name = NameOf(relative);
         object location = Locate(relative) ?? throw new ModelFileException(
-            IsUrl(relative) ? "is a URL; SegKit reads packages offline, so every file must be inside the package" : "is named in the rdf but missing from the package",
+            IsUrl(relative) ? "is a URL; SegKit reads packages offline, so every file must be inside the package"
+            : LeavesFolder(relative) ? "is a link that leads out of the package folder (or through a linked folder); SegKit reads only the package's own files"
+            : "is named in the rdf but missing from the package",
             name);
         try
         {
             if (location is string file)
             {
-                long length = new FileInfo(file).Length;
-                return length > maxBytes
-                    ? throw new ModelFileException($"is {length} bytes, more than the {maxBytes} SegKit reads from a package", name)
-                    : File.ReadAllBytes(file);
+                return ReadFile(file, maxBytes, name);
             }
 
             var entry = (ZipArchiveEntry)location;
@@ -166,7 +165,76 @@ public sealed class BioImagePackage : IDisposable
             return _zip.GetEntry(normalized);
         }
 
-        string file = System.IO.Path.Combine(_folder!, normalized);
-        return File.Exists(file) ? file : null;
+        return InsideFolder(normalized);
+    }
+
+    /// <summary>
+    /// The file a package-relative name reaches, following links, when every step stays inside the package folder and
+    /// ends at an existing file; else null. A link may lead anywhere (/dev/zero, a user's keys), so the name alone does
+    /// not keep a read inside the package.
+    /// </summary>
+    private string? InsideFolder(string normalized)
+    {
+        string root = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(_folder!));
+        string inside = root + System.IO.Path.DirectorySeparatorChar;
+        string path = System.IO.Path.GetFullPath(System.IO.Path.Combine(root, normalized));
+        for (int hop = 0; hop < 16; hop++)
+        {
+            if (!path.StartsWith(inside, StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            for (string? folder = System.IO.Path.GetDirectoryName(path); folder is not null && folder.Length > root.Length; folder = System.IO.Path.GetDirectoryName(folder))
+            {
+                if (new DirectoryInfo(folder).LinkTarget is not null)
+                {
+                    return null;
+                }
+            }
+
+            var info = new FileInfo(path);
+            if (info.LinkTarget is not { } target)
+            {
+                return info.Exists ? path : null;
+            }
+
+            path = System.IO.Path.GetFullPath(target, System.IO.Path.GetDirectoryName(path)!);
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a name that <see cref="Locate"/> refused is there in the folder, as a link or behind one.</summary>
+    private bool LeavesFolder(string relative) =>
+        _folder is not null && !relative.Contains("..", StringComparison.Ordinal)
+        && (File.Exists(System.IO.Path.Combine(_folder, relative)) || new FileInfo(System.IO.Path.Combine(_folder, relative)).LinkTarget is not null);
+
+    /// <summary>
+    /// Reads at most <paramref name="maxBytes"/> through a stream: a file's stated length may be 0 (a device, a
+    /// pseudo-file) while reading it never ends.
+    /// </summary>
+    private static byte[] ReadFile(string file, long maxBytes, string name)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        if (stream.CanSeek && stream.Length > maxBytes)
+        {
+            throw new ModelFileException($"is {stream.Length} bytes, more than the {maxBytes} SegKit reads from a package", name);
+        }
+
+        using var bytes = new MemoryStream(stream.CanSeek ? (int)Math.Min(stream.Length, Array.MaxLength) : 0);
+        var buffer = new byte[81920];
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            if (bytes.Length + read > maxBytes)
+            {
+                throw new ModelFileException($"holds more than the {maxBytes} bytes SegKit reads from a package", name);
+            }
+
+            bytes.Write(buffer, 0, read);
+        }
+
+        return bytes.ToArray();
     }
 }

@@ -41,10 +41,30 @@ public sealed record BioImageProcessingStep
     public string Where { get; init; } = "";
 
     /// <summary>Applies the step in place to <paramref name="data"/> (C order, <paramref name="shape"/>, axes named by <paramref name="axisIds"/>).</summary>
-    /// <returns>Null when applied, else why it cannot be (an unsupported step or dtype, an unknown axis).</returns>
+    /// <returns>Null when applied, else why it cannot be (an unsupported step or dtype, an unknown axis, a tensor whose rank or size is not what its axes and shape say).</returns>
     public string? Apply(float[] data, IReadOnlyList<int> shape, IReadOnlyList<string> axisIds)
     {
         ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(axisIds);
+
+        // Shapes come from files (an ONNX output, a .npy): a mismatch with the rdf's axes is the package's fault, not an index bug.
+        if (shape.Count != axisIds.Count)
+        {
+            return $"{Id} is given a tensor of {shape.Count} dimensions [{string.Join(", ", shape)}] but the rdf names {axisIds.Count} axes ({string.Join(", ", axisIds)})";
+        }
+
+        long elements = 1;
+        foreach (int size in shape)
+        {
+            elements = size < 0 || elements > int.MaxValue ? -1 : elements * size;
+        }
+
+        if (elements != data.Length)
+        {
+            return $"{Id} is given {data.Length} values for a tensor of shape [{string.Join(", ", shape)}]";
+        }
+
         switch (Id)
         {
             case "ensure_dtype":

@@ -47,6 +47,11 @@ public static class RdfYaml
         {
             throw new ModelFileException($"is not valid YAML (line {e.Start.Line}, column {e.Start.Column}): {UntrustedText.Quote(e.Message)}", file, e);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's parser reports some malformed input ("[" then text on the next line) as a broken state, not a YamlException.
+            throw new ModelFileException($"is not valid YAML: {UntrustedText.Quote(e.Message)}", file, e);
+        }
     }
 
     /// <summary>
@@ -191,12 +196,12 @@ public static class RdfYaml
                 return;
             }
 
-            if (parent.Entries!.Exists(entry => entry.Key == parent.Key))
+            if (!parent.Keys.Add(parent.Key!))
             {
                 throw new ModelFileException($"{node.Path} appears twice", file);
             }
 
-            parent.Entries.Add(new KeyValuePair<string, RdfNode>(parent.Key!, node));
+            parent.Entries!.Add(new KeyValuePair<string, RdfNode>(parent.Key!, node));
             parent.Key = null;
         }
     }

@@ -11,6 +11,9 @@ internal sealed class RdfYamlFrame(string path, List<KeyValuePair<string, RdfNod
 
     public List<RdfNode>? Items { get; } = items;
 
+    /// <summary>The keys in <see cref="Entries"/>, so that a duplicate is found without scanning them (rdfs are untrusted and may hold many).</summary>
+    public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
+
     public AnchorName Anchor { get; } = anchor;
 
     public string? Key { get; set; }

@@ -19,6 +19,12 @@ public sealed class CellposeModelFile
     private const string FirstConvolution = "downsample.down.res_down_{0}.conv.conv_0.2.weight";
     private const string OutputConvolution = "output.2.weight";
 
+    // Bounds well above any Cellpose network (4 levels, 32-256 wide, kernel 3) that keep a crafted file's shape from
+    // describing a network too large to build.
+    private const int MaxLevels = 8;
+    private const int MaxWidth = 4096;
+    private const int MaxKernel = 15;
+
     private CellposeModelFile(string path, CellposeNetOptions options, double? diameterMean, double? diameterLabels, IReadOnlyList<KeyValuePair<string, TorchTensor>> tensors)
     {
         Path = path;
@@ -73,9 +79,20 @@ public sealed class CellposeModelFile
         int kernel = 0;
         for (int level = 0; byName.TryGetValue(string.Format(CultureInfo.InvariantCulture, FirstConvolution, level), out TorchTensor? conv); level++)
         {
-            if (conv.Shape.Count != 4 || conv.Shape[2] != conv.Shape[3] || conv.Shape[2] % 2 == 0 || conv.Shape[0] is < 1 or > 65536)
+            string name = string.Format(CultureInfo.InvariantCulture, FirstConvolution, level);
+            if (level == MaxLevels)
             {
-                throw new ModelFileException($"'{string.Format(CultureInfo.InvariantCulture, FirstConvolution, level)}' has shape {conv.ShapeText}, not a square odd convolution [out, in, k, k]", path);
+                throw new ModelFileException($"has more than {MaxLevels} levels ('{name}'); Cellpose networks have 4", path);
+            }
+
+            // A level reads the previous level's width: anything else cannot be a CPnet, and unchecked sizes here
+            // would make CellposeNet ask LibTorch for as much memory as the file's numbers say.
+            long expectedIn = level == 0 ? inputChannels : widths[^1];
+            if (conv.Shape.Count != 4 || conv.Shape[2] != conv.Shape[3] || conv.Shape[2] % 2 == 0 || conv.Shape[2] is < 1 or > MaxKernel
+                || conv.Shape[0] is < 1 or > MaxWidth || conv.Shape[1] != expectedIn || (level > 0 && conv.Shape[2] != kernel))
+            {
+                string kernelText = level == 0 ? $"k odd, at most {MaxKernel}" : $"k = {kernel}";
+                throw new ModelFileException($"'{name}' has shape {conv.ShapeText}, not a square odd convolution [out, {expectedIn}, k, k] with out at most {MaxWidth} and {kernelText}", path);
             }
 
             if (level == 0)
@@ -91,8 +108,8 @@ public sealed class CellposeModelFile
             throw new ModelFileException($"a Cellpose network has at least two levels; this file has {widths.Count}", path);
         }
 
-        int outputs = byName.TryGetValue(OutputConvolution, out TorchTensor? output) && output.Shape.Count == 4
-            ? (int)output.Shape[0]
+        int outputs = byName.TryGetValue(OutputConvolution, out TorchTensor? output) && output.Shape.Count == 4 && output.Shape[1] == widths[0] && output.Shape[2] == 1 && output.Shape[3] == 1
+            ? (int)Math.Min(output.Shape[0], int.MaxValue)
             : throw new ModelFileException($"lacks the output convolution '{OutputConvolution}' [outputs, {widths[0]}, 1, 1]", path);
         if (outputs != 3)
         {

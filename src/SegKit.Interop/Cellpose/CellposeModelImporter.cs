@@ -25,6 +25,7 @@ public static class CellposeModelImporter
     {
         ArgumentNullException.ThrowIfNull(file);
         double modelDiameter = ModelDiameter(file, diameter);
+        CheckShapes(file);
         TorchRuntime.EnsureLoaded();
         var net = new CellposeNet(file.Options with { DiameterMean = modelDiameter });
         try
@@ -99,6 +100,92 @@ public static class CellposeModelImporter
         }
 
         return file.DiameterMean ?? throw new ModelFileException("records no diam_mean (Cellpose before 2.0 did not); give the diameter the model was trained at", file.Path);
+    }
+
+    /// <summary>
+    /// Compares the file's weights with the shapes its options imply before any of the network is allocated: the
+    /// network's size comes from the file's numbers, and only weights that are really in the file bound it.
+    /// </summary>
+    private static void CheckShapes(CellposeModelFile file)
+    {
+        var inFile = new Dictionary<string, TorchTensor>(StringComparer.Ordinal);
+        foreach (var (name, tensor) in file.Tensors)
+        {
+            inFile[name] = tensor;
+        }
+
+        string network = $"Cellpose network with widths {file.WidthsText}";
+        foreach (var (name, shape) in ExpectedShapes(file.Options))
+        {
+            if (!inFile.TryGetValue(name, out TorchTensor? tensor))
+            {
+                throw new ModelFileException($"has no weight '{name}' {Shape(shape)}, which a {network} needs", file.Path);
+            }
+
+            if (!tensor.Shape.SequenceEqual(shape) || tensor.Floats is null)
+            {
+                throw new ModelFileException($"weight '{name}' is {tensor.StoredAs} {tensor.ShapeText}; a {network} needs Float32 {Shape(shape)}", file.Path);
+            }
+        }
+    }
+
+    /// <summary>The float weights (batch-norm counters aside) of a CPnet under their Cellpose names.</summary>
+    private static List<(string Name, long[] Shape)> ExpectedShapes(CellposeNetOptions options)
+    {
+        var shapes = new List<(string, long[])>();
+        void BatchNorm(string prefix, long channels)
+        {
+            foreach (string parameter in (string[])["weight", "bias", "running_mean", "running_var"])
+            {
+                shapes.Add(($"{prefix}.{parameter}", [channels]));
+            }
+        }
+
+        void Convolution(string prefix, long inChannels, long outChannels, long kernel)
+        {
+            shapes.Add(($"{prefix}.weight", [outChannels, inChannels, kernel, kernel]));
+            shapes.Add(($"{prefix}.bias", [outChannels]));
+        }
+
+        long[] widths = [options.InputChannels, .. options.Widths.Select(w => (long)w)];
+        long style = widths[^1];
+        long kernel = options.Kernel;
+        for (int n = 0; n < widths.Length - 1; n++)
+        {
+            string level = string.Create(CultureInfo.InvariantCulture, $"downsample.down.res_down_{n}");
+            BatchNorm($"{level}.proj.0", widths[n]);
+            Convolution($"{level}.proj.1", widths[n], widths[n + 1], 1);
+            for (int c = 0; c < 4; c++)
+            {
+                long inChannels = c == 0 ? widths[n] : widths[n + 1];
+                BatchNorm(string.Create(CultureInfo.InvariantCulture, $"{level}.conv.conv_{c}.0"), inChannels);
+                Convolution(string.Create(CultureInfo.InvariantCulture, $"{level}.conv.conv_{c}.2"), inChannels, widths[n + 1], kernel);
+            }
+        }
+
+        long[] upWidths = [.. widths[1..], widths[^1]];
+        for (int n = 0; n < upWidths.Length - 1; n++)
+        {
+            long inChannels = upWidths[n + 1];
+            long outChannels = upWidths[n];
+            string level = string.Create(CultureInfo.InvariantCulture, $"upsample.up.res_up_{n}");
+            BatchNorm($"{level}.proj.0", inChannels);
+            Convolution($"{level}.proj.1", inChannels, outChannels, 1);
+            BatchNorm($"{level}.conv.conv_0.0", inChannels);
+            Convolution($"{level}.conv.conv_0.2", inChannels, outChannels, kernel);
+            for (int c = 1; c < 4; c++)
+            {
+                string styled = string.Create(CultureInfo.InvariantCulture, $"{level}.conv.conv_{c}");
+                BatchNorm($"{styled}.conv.0", outChannels);
+                Convolution($"{styled}.conv.2", outChannels, outChannels, kernel);
+                shapes.Add(($"{styled}.full.weight", [outChannels, style]));
+                shapes.Add(($"{styled}.full.bias", [outChannels]));
+            }
+        }
+
+        BatchNorm("output.0", upWidths[0]);
+        Convolution("output.2", upWidths[0], options.OutputChannels, 1);
+        return shapes;
     }
 
     private static void LoadWeights(CellposeNet net, CellposeModelFile file)

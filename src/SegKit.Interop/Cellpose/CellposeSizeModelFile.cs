@@ -57,9 +57,15 @@ public static class CellposeSizeModelFile
             throw new ModelFileException($"A has {coefficients.Length} values but smean {styleMean.Length}", path);
         }
 
-        if (!(diameterMean > 0))
+        if (!(diameterMean > 0) || !double.IsFinite(diameterMean))
         {
-            throw new ModelFileException($"diam_mean is {diameterMean}, not a positive diameter", path);
+            throw new ModelFileException(string.Create(CultureInfo.InvariantCulture, $"diam_mean is {diameterMean}, not a positive finite diameter"), path);
+        }
+
+        // Both end up in log(diam_mean) + ymean, where a non-finite value fails later, far from the file.
+        if (!double.IsFinite(meanLogRatio))
+        {
+            throw new ModelFileException(string.Create(CultureInfo.InvariantCulture, $"ymean is {meanLogRatio}, not a finite number"), path);
         }
 
         try
