@@ -37,11 +37,7 @@ public sealed class CheckChannelsFactory : CustomMappingFactory<CheckChannelsInp
         }
         catch (InvalidImageException e)
         {
-            output.Image = [];
-            output.Channels = 0;
-            output.Height = 0;
-            output.Width = 0;
-            output.Error = e is SegKitException { FilePath: not null } ? e.Message : $"{input.ImagePath}: {e.Message}";
+            output.Fail(input.ImagePath, e);
         }
     }
 }

@@ -33,11 +33,7 @@ public sealed class LoadImageFactory : CustomMappingFactory<ImagePathRow, Loaded
         }
         catch (Exception e) when (e is SegKitException or IOException or UnauthorizedAccessException or ArgumentException)
         {
-            output.Image = [];
-            output.Channels = 0;
-            output.Height = 0;
-            output.Width = 0;
-            output.Error = e is SegKitException { FilePath: not null } ? e.Message : $"{input.ImagePath}: {e.Message}";
+            output.Fail(input.ImagePath, e);
         }
     }
 }

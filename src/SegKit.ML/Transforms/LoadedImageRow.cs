@@ -1,4 +1,5 @@
 using Microsoft.ML.Data;
+using SegKit.Core;
 
 namespace SegKit.ML.Transforms;
 
@@ -19,4 +20,14 @@ public sealed class LoadedImageRow
 
     [ColumnName(Columns.ImageError)]
     public string Error { get; set; } = string.Empty;
+
+    /// <summary>Makes this a bad row: no image, and an error that names the file at <paramref name="path"/>.</summary>
+    internal void Fail(string path, Exception error)
+    {
+        Image = [];
+        Channels = 0;
+        Height = 0;
+        Width = 0;
+        Error = error is SegKitException { FilePath: not null } ? error.Message : $"{path}: {error.Message}";
+    }
 }
