@@ -51,7 +51,7 @@ public static partial class NpyFile
         }
 
         int major = prefix[6];
-        int headerLength;
+        long headerLength;
         if (major == 1)
         {
             Span<byte> len = stackalloc byte[2];
@@ -62,10 +62,7 @@ public static partial class NpyFile
         {
             Span<byte> len = stackalloc byte[4];
             stream.ReadExactly(len);
-            uint length = BinaryPrimitives.ReadUInt32LittleEndian(len);
-            headerLength = length <= MaxUnseekableHeader || (stream.CanSeek && length <= stream.Length - stream.Position)
-                ? (int)length
-                : throw new InvalidDataException($"the header claims {length} bytes, more than {(stream.CanSeek ? $"the {stream.Length - stream.Position} bytes left in the file" : $"{MaxUnseekableHeader} bytes")}");
+            headerLength = BinaryPrimitives.ReadUInt32LittleEndian(len);
         }
         else
         {
@@ -73,9 +70,12 @@ public static partial class NpyFile
         }
 
         // The length is untrusted: it may not make us allocate more than the file holds.
-        if (stream.CanSeek && headerLength > stream.Length - stream.Position)
+        long limit = stream.CanSeek ? stream.Length - stream.Position : MaxUnseekableHeader;
+        if (headerLength > limit)
         {
-            throw new InvalidDataException($"the header claims {headerLength} bytes but only {stream.Length - stream.Position} follow");
+            throw new InvalidDataException(stream.CanSeek
+                ? $"the header claims {headerLength} bytes, more than the {limit} bytes left in the file"
+                : $"the header claims {headerLength} bytes, more than {MaxUnseekableHeader} bytes, the most read from a stream of unknown length");
         }
 
         var headerBytes = new byte[headerLength];
