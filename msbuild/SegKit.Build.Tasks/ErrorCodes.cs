@@ -32,4 +32,7 @@ internal static class ErrorCodes
 
     /// <summary>The validator failed (could not start, crashed, or could not read a file).</summary>
     public const string ValidatorFailed = "SEGK1002";
+
+    /// <summary>The validator ran past the item's ValidationTimeoutSeconds and was stopped.</summary>
+    public const string ValidatorTimedOut = "SEGK1003";
 }

@@ -69,7 +69,8 @@ internal sealed class ModelItem
         var masks = Metadata(item, "ValidationMasks");
         var minimum = Metadata(item, "MinimumAveragePrecision");
         var iou = Metadata(item, "IoUThreshold");
-        if (images is null && masks is null && minimum is null && iou is null)
+        var timeout = Metadata(item, "ValidationTimeoutSeconds");
+        if (images is null && masks is null && minimum is null && iou is null && timeout is null)
             return null;
         if (images is null || masks is null)
             throw new SegKitBuildException(ErrorCodes.InvalidOption, identity, $"validation needs both ValidationImages and ValidationMasks; only {(images is null ? "ValidationMasks" : "ValidationImages")} is given");
@@ -79,11 +80,15 @@ internal sealed class ModelItem
         var iouValue = iou is null ? 0.5 : Number(identity, "IoUThreshold", iou);
         if (!(iouValue > 0 && iouValue <= 1))
             throw new SegKitBuildException(ErrorCodes.InvalidOption, identity, $"IoUThreshold '{iou}' must be in (0, 1]");
+        var timeoutValue = timeout is null ? ValidationSettings.DefaultTimeout.TotalSeconds : Number(identity, "ValidationTimeoutSeconds", timeout);
+        if (!(timeoutValue > 0 && timeoutValue <= TimeSpan.FromDays(1).TotalSeconds))
+            throw new SegKitBuildException(ErrorCodes.InvalidOption, identity, $"ValidationTimeoutSeconds '{timeout}' must be more than 0 and at most a day (86400)");
         return new ValidationSettings(
             Path.GetFullPath(Path.Combine(projectDirectory, images)),
             Path.GetFullPath(Path.Combine(projectDirectory, masks)),
             minimumValue,
-            iouValue);
+            iouValue,
+            TimeSpan.FromSeconds(timeoutValue));
     }
 
     private static double Number(string identity, string name, string text) =>

@@ -8,10 +8,13 @@ namespace SegKit.Build.Tasks;
 /// Runs each SegmentationModel item that names a validation set through the validator and fails the build with
 /// SEGK1001 when its average precision is below the item's minimum. A passing result is remembered in a stamp holding a
 /// fingerprint of model, data and settings; an unchanged fingerprint skips the run. A failing result leaves no stamp,
-/// so the next build checks again.
+/// so the next build checks again. A cancelled build (Ctrl+C, an IDE's stop) stops the validator rather than waiting
+/// for it.
 /// </summary>
-public sealed class ValidateSegmentationModels : Microsoft.Build.Utilities.Task
+public sealed class ValidateSegmentationModels : Microsoft.Build.Utilities.Task, ICancelableTask
 {
+    private readonly CancellationTokenSource _cancel = new();
+
     [Required]
     public ITaskItem[] Models { get; set; } = [];
 
@@ -30,11 +33,15 @@ public sealed class ValidateSegmentationModels : Microsoft.Build.Utilities.Task
     /// <summary>NuGet package folders (NuGetPackageFolders, ';'-separated) where the validator's dependencies lie.</summary>
     public string PackageFolders { get; set; } = "";
 
+    public void Cancel() => _cancel.Cancel();
+
     public override bool Execute()
     {
         Directory.CreateDirectory(StateDirectory);
         foreach (var model in Models)
         {
+            if (_cancel.IsCancellationRequested)
+                return false;
             try
             {
                 var item = ModelItem.Parse(model, ProjectDirectory, "Unused");
@@ -44,6 +51,11 @@ public sealed class ValidateSegmentationModels : Microsoft.Build.Utilities.Task
             catch (SegKitBuildException e)
             {
                 Log.LogError(null, e.Code, null, null, 0, 0, 0, 0, $"{e.File}: {e.Message}");
+            }
+            catch (OperationCanceledException)
+            {
+                Log.LogMessage(MessageImportance.High, $"SegKit: validation of {model.ItemSpec} stopped: the build was cancelled");
+                return false;
             }
         }
 
@@ -84,7 +96,7 @@ public sealed class ValidateSegmentationModels : Microsoft.Build.Utilities.Task
         Log.LogMessage(MessageImportance.High, $"SegKit: validating {item.Identity} on {pairs.Count} image(s) in {settings.ImagesFolder}");
         var folders = PackageFolders.Split([';'], StringSplitOptions.RemoveEmptyEntries).Select(f => f.Trim()).Where(f => f.Length > 0);
         var dotnet = string.IsNullOrEmpty(DotNetHostPath) ? "dotnet" : DotNetHostPath;
-        var outcome = ValidatorProcess.Run(item.Identity, dotnet, ValidatorPath, folders, requestPath);
+        var outcome = ValidatorProcess.Run(item.Identity, dotnet, ValidatorPath, folders, requestPath, settings.Timeout, _cancel.Token);
         var ap = outcome.AveragePrecision.ToString("0.00", CultureInfo.InvariantCulture);
         var counts = $"TP {outcome.TruePositives}, FP {outcome.FalsePositives}, FN {outcome.FalseNegatives}";
         if (!(outcome.AveragePrecision >= settings.MinimumAveragePrecision))

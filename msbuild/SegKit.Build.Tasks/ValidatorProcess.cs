@@ -11,7 +11,12 @@ namespace SegKit.Build.Tasks;
 /// </summary>
 internal static class ValidatorProcess
 {
-    public static ValidatorOutcome Run(string identity, string dotnet, string validatorPath, IEnumerable<string> packageFolders, string requestPath)
+    /// <summary>
+    /// Runs the validator to its end, or kills it when <paramref name="cancellation"/> fires (the build was cancelled:
+    /// <see cref="OperationCanceledException"/>) or when it runs past <paramref name="timeout"/> (SEGK1003), so that a
+    /// cancelled or stuck build leaves no validator behind.
+    /// </summary>
+    public static ValidatorOutcome Run(string identity, string dotnet, string validatorPath, IEnumerable<string> packageFolders, string requestPath, TimeSpan timeout, CancellationToken cancellation)
     {
         var arguments = new StringBuilder("exec");
         foreach (var folder in packageFolders)
@@ -42,6 +47,24 @@ internal static class ValidatorProcess
             process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.Add(e.Data); };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
+            var clock = Stopwatch.StartNew();
+            while (!process.WaitForExit(100))
+            {
+                if (cancellation.IsCancellationRequested)
+                {
+                    Kill(process);
+                    throw new OperationCanceledException(cancellation);
+                }
+
+                if (clock.Elapsed > timeout)
+                {
+                    Kill(process);
+                    throw new SegKitBuildException(ErrorCodes.ValidatorTimedOut, identity, string.Format(CultureInfo.InvariantCulture,
+                        "the validator ran past the item's ValidationTimeoutSeconds ({0:0.###} s) and was stopped; raise the limit, or validate on fewer or smaller images", timeout.TotalSeconds));
+                }
+            }
+
+            // The timed wait can return before the output is read to its end; this one cannot.
             process.WaitForExit();
             if (process.ExitCode != 0)
                 throw Failure(identity, process.ExitCode, stderr);
@@ -50,6 +73,20 @@ internal static class ValidatorProcess
         var result = stdout.LastOrDefault(l => l.StartsWith(ValidatorOutcome.Prefix + " ", StringComparison.Ordinal))
             ?? throw new SegKitBuildException(ErrorCodes.ValidatorFailed, identity, "the validator finished without its result line");
         return Parse(identity, result);
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended on its own meanwhile.
+        }
+
+        process.WaitForExit();
     }
 
     /// <summary>The validator prints "SEGKxxxx: message" as its last error line; a crash without one is reported by exit code.</summary>
