@@ -311,6 +311,29 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
         Assert.True(BioImageModelImporter.Import(inside, "test").SegKitTest.Passed);
     }
 
+    [Fact]
+    public async Task A_named_pipe_or_an_empty_file_in_a_package_folder_is_refused_without_waiting()
+    {
+        string pipe = ZooPackage("pipe", new ZooOptions());
+        File.Delete(Path.Combine(pipe, "weights.onnx"));
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [Path.Combine(pipe, "weights.onnx")]))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // Opening the pipe would wait for a writer forever: the import must answer, and answer at once.
+        ModelFileException e = await Task.Run(() => Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(pipe, "test"))).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal($"{pipe}/weights.onnx", e.FilePath);
+        Assert.Contains("is empty, or not a regular file (a named pipe, a device)", e.Message);
+
+        string empty = ZooPackage("empty-rdf", new ZooOptions());
+        File.WriteAllBytes(Path.Combine(empty, "rdf.yaml"), []);
+        e = Assert.Throws<ModelFileException>(() => BioImageModelImporter.Import(empty, "test"));
+        Assert.Equal($"{empty}/rdf.yaml", e.FilePath);
+        Assert.Contains("is empty", e.Message);
+    }
+
     [Theory]
     [InlineData("x/../../escaped", "x_escaped")]
     [InlineData("out/logits", "out_logits")]
@@ -335,6 +358,33 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
         Assert.Contains($"test_{id}.npy", export.Files);
         Assert.Empty(Directory.GetDirectories(exported));
         Assert.Empty(Directory.GetFiles(folder, "escaped*"));
+        Assert.True(BioImageModelImporter.Import(export.ZipPath, "test").SegKitTest.Passed);
+    }
+
+    [Theory]
+    [InlineData("input.1", "input_1")]
+    [InlineData("x:0", "x_0")]
+    [InlineData("RAW/../image", "raw_image")]
+    public void An_onnx_input_name_becomes_a_valid_tensor_id_that_the_outputs_refer_to(string onnxName, string id)
+    {
+        // A SegKit model (card included) whose graph input is renamed by an Identity node in front.
+        OnnxModel model = OnnxReader.Read(BioImageModelImporter.Import(ZooPackage("input-source", new ZooOptions()), "test").ModelBytes);
+        OnnxValueInfo first = model.Graph.Inputs[0];
+        model.Graph.Nodes.Insert(0, new OnnxNode("Identity", [onnxName], [first.Name]));
+        model.Graph.Inputs[0] = new OnnxValueInfo(onnxName, first.ElementType, first.Shape);
+        string modelPath = Path.Combine(folder, "input-named.onnx");
+        File.WriteAllBytes(modelPath, OnnxWriter.ToBytes(model));
+        string image = Path.Combine(RepositoryLayout.Root, "models", "samples", "images", "dsb_4be73d68.png");
+        string exported = Path.Combine(folder, "input-named-export");
+
+        BioImageExport export = BioImageModelExporter.Export(modelPath, image, exported, new BioImageExportOptions { SegKitVersion = "test" });
+
+        RdfNode rdf = RdfYaml.Parse(File.ReadAllBytes(Path.Combine(exported, "rdf.yaml")), "rdf.yaml");
+        Assert.Equal(id, rdf.List("inputs")[0].Text("id"));
+        string yaml = File.ReadAllText(Path.Combine(exported, "rdf.yaml"));
+        Assert.DoesNotContain(onnxName, yaml);
+        Assert.Contains($"tensor_id: \"{id}\"", yaml);
+        Assert.Contains("test_input.npy", export.Files);
         Assert.True(BioImageModelImporter.Import(export.ZipPath, "test").SegKitTest.Passed);
     }
 

@@ -47,7 +47,12 @@ public static class BioImageModelExporter
             throw new ModelFileException("is a valid-padding U-Net (halo above 0); SegKit exports same-padding networks to bioimage.io", modelPath);
         }
 
-        string inputId = onnx.Graph.Inputs[0].Name;
+        // ONNX tensor names ("input.1", "x:0", "out/logits", anything) become rdf ids and file names: only valid ids are
+        // used for either. Runtimes feed an ONNX network by position, so the ids need not match the graph's names.
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        string inputId = TensorId(onnx.Graph.Inputs[0].Name, ids);
+        // test_input.npy is the input's test file whatever its id: no output may take that name.
+        ids.Add("input");
         int step = 1 << onnx.Graph.Nodes.Count(n => n.OpType is "MaxPool" or "AveragePool");
         Image image = ModelImage(ImageFile.Read(imagePath), card);
         int size = Math.Min(Math.Min(image.Height, image.Width), options.MaxTestSize) / step * step;
@@ -65,8 +70,6 @@ public static class BioImageModelExporter
         _ = preprocessing.Apply(network, shape, ["batch", "channel", "y", "x"]);
         var outputs = BioImageNetwork.Run(weights, modelPath, network, shape);
 
-        // ONNX output names ("logits:0", "out/logits", anything) become file names and rdf ids: only valid ids are used for either.
-        var ids = new HashSet<string>(StringComparer.Ordinal) { "input", inputId.ToLowerInvariant() };
         outputs = outputs.Select(o => (TensorId(o.Name, ids), o.Data, o.Shape)).ToList();
 
         Directory.CreateDirectory(folder);
@@ -318,7 +321,7 @@ public static class BioImageModelExporter
     }
 
     /// <summary>
-    /// A spec-0.5 tensor id (a lower-case identifier of at most 32 characters) made from an ONNX output name, unique among
+    /// A spec-0.5 tensor id (a lower-case identifier of at most 32 characters) made from an ONNX tensor name, unique among
     /// <paramref name="taken"/> (which it joins): also safe as the file name test_&lt;id&gt;.npy.
     /// </summary>
     private static string TensorId(string name, HashSet<string> taken)

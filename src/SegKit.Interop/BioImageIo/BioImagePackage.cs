@@ -216,6 +216,13 @@ public sealed class BioImagePackage : IDisposable
     /// </summary>
     private static byte[] ReadFile(string file, long maxBytes, string name)
     {
+        // Every file SegKit reads from a package (the rdf, weights, test tensors) holds data. A named pipe or a device
+        // states a length of 0 too, and opening a pipe waits for a writer that may never come: refuse before opening.
+        if (new FileInfo(file).Length == 0)
+        {
+            throw new ModelFileException("is empty, or not a regular file (a named pipe, a device); SegKit reads only regular files from a package", name);
+        }
+
         using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         if (stream.CanSeek && stream.Length > maxBytes)
         {
