@@ -109,6 +109,66 @@ public sealed class ImageJRoiSetTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(1, 0.5)]
+    [InlineData(2, 0.3)]
+    [InlineData(3, 0.7)]
+    [InlineData(4, 0.15)]
+    [InlineData(5, 0.85)]
+    public void Outlines_of_random_label_images_are_OpenCVs_with_pieces_ties_and_nesting(int seed, double fill)
+    {
+        // Noise labels: many objects in several pieces of equal length, pieces inside other pieces' holes, one-pixel
+        // pieces, objects cut by the borders. Cellpose keeps the first longest of OpenCV's external contours.
+        var random = new Random(seed);
+        for (int trial = 0; trial < 200; trial++)
+        {
+            var labels = new LabelImage(random.Next(1, 24), random.Next(1, 24));
+            for (int i = 0; i < labels.Buffer.Length; i++)
+            {
+                labels.Buffer[i] = random.NextDouble() < fill ? random.Next(1, 4) : 0;
+            }
+
+            foreach (ObjectOutline outline in ObjectOutlines.Trace(labels))
+            {
+                Point[] contour = OpenCvContour(labels, outline.Label);
+                Assert.True(contour.Select(p => (p.X, p.Y)).SequenceEqual(outline.X.Zip(outline.Y).Select(p => (p.First, p.Second))),
+                    $"seed {seed}, trial {trial}, label {outline.Label}: OpenCV {string.Join(" ", contour.Select(p => $"{p.X},{p.Y}"))}; "
+                    + $"SegKit {string.Join(" ", outline.X.Zip(outline.Y).Select(p => $"{p.First},{p.Second}"))}\n{Show(labels)}");
+            }
+        }
+    }
+
+    [Fact]
+    public void A_piece_inside_the_hole_of_its_own_object_is_no_outline_even_when_it_is_longer()
+    {
+        // A one-pixel square ring of label 1 (44 boundary points) round a serpentine of label 1 (about 70): OpenCV's
+        // external contours leave out what lies in a hole, so Cellpose outlines the ring.
+        var labels = new LabelImage(16, 16);
+        for (int i = 1; i <= 12; i++)
+        {
+            labels[1, i] = labels[12, i] = labels[i, 1] = labels[i, 12] = 1;
+        }
+
+        for (int row = 0; row < 4; row++)
+        {
+            int y = 3 + (2 * row);
+            for (int x = 3; x <= 10; x++)
+            {
+                labels[y, x] = 1;
+            }
+
+            if (row < 3)
+            {
+                labels[y + 1, row % 2 == 0 ? 10 : 3] = 1;
+            }
+        }
+
+        ObjectOutline outline = ObjectOutlines.Trace(labels).Single();
+        Point[] contour = OpenCvContour(labels, 1);
+        Assert.Equal(44, contour.Length);
+        Assert.Equal(contour.Select(p => (p.X, p.Y)), outline.X.Zip(outline.Y).Select(p => (p.First, p.Second)));
+    }
+
     [Fact]
     public void The_outline_text_is_Cellposes_one_line_per_object_x_y_pairs()
     {
@@ -152,6 +212,22 @@ public sealed class ImageJRoiSetTests : IDisposable
         mask.SetArray(labels.Buffer.Select(v => v == label ? (byte)1 : (byte)0).ToArray());
         Cv2.FindContours(mask, out Point[][] contours, out _, RetrievalModes.External, ContourApproximationModes.ApproxNone);
         return contours.OrderByDescending(c => c.Length).First();
+    }
+
+    private static string Show(LabelImage labels)
+    {
+        var text = new System.Text.StringBuilder();
+        for (int y = 0; y < labels.Height; y++)
+        {
+            for (int x = 0; x < labels.Width; x++)
+            {
+                text.Append(labels[y, x] == 0 ? '.' : (char)('0' + labels[y, x]));
+            }
+
+            text.Append('\n');
+        }
+
+        return text.ToString();
     }
 
     private static byte[] Read(ZipArchiveEntry entry)

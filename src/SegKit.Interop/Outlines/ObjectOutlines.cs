@@ -5,7 +5,8 @@ namespace SegKit.Interop.Outlines;
 /// <summary>
 /// The outer boundary of every object in a label image, traced pixel by pixel (Moore-neighbour tracing with
 /// 8-connectivity and Jacob's stopping criterion; holes ignored), equal point for point to OpenCV's external contours. An object in several pieces keeps the boundary with the most points, as Cellpose's
-/// outlines_list keeps the longest of OpenCV's external contours.
+/// outlines_list keeps the first longest of OpenCV's external contours: of equal ones the last in raster order, and none
+/// of a piece that lies in a hole of the object.
 /// </summary>
 public static class ObjectOutlines
 {
@@ -24,24 +25,138 @@ public static class ObjectOutlines
         int[] component = Components(data, height, width);
 
         // Each piece starts at its first pixel in raster order: that pixel's west and everything above it are outside.
-        var best = new Dictionary<int, ObjectOutline>();
-        var xs = new List<int>();
-        var ys = new List<int>();
+        var pieces = new Dictionary<int, List<int>>();
         for (int i = 0; i < data.Length; i++)
         {
-            if (data[i] == 0 || component[i] != i)
+            if (data[i] != 0 && component[i] == i)
             {
-                continue;
-            }
+                if (!pieces.TryGetValue(data[i], out List<int>? starts))
+                {
+                    pieces[data[i]] = starts = [];
+                }
 
-            TraceFrom(data, component, height, width, i, xs, ys);
-            if (!best.TryGetValue(data[i], out ObjectOutline? current) || xs.Count > current.Count)
-            {
-                best[data[i]] = new ObjectOutline(data[i], [.. xs], [.. ys]);
+                starts.Add(i);
             }
         }
 
-        return [.. best.Values.OrderBy(o => o.Label)];
+        HashSet<int> nested = NestedPieces(data, height, width, pieces);
+        var outlines = new List<ObjectOutline>(pieces.Count);
+        var xs = new List<int>();
+        var ys = new List<int>();
+        foreach ((int label, List<int> starts) in pieces.OrderBy(p => p.Key))
+        {
+            // Cellpose keeps the first longest of OpenCV's external contours, which come last found first: among pieces
+            // of equal length, the last in raster order.
+            ObjectOutline? best = null;
+            foreach (int start in starts)
+            {
+                if (nested.Contains(start))
+                {
+                    continue;
+                }
+
+                TraceFrom(data, component, height, width, start, xs, ys);
+                if (best is null || xs.Count >= best.Count)
+                {
+                    best = new ObjectOutline(label, [.. xs], [.. ys]);
+                }
+            }
+
+            outlines.Add(best!);
+        }
+
+        return outlines;
+    }
+
+    /// <summary>
+    /// The starts of pieces that lie in a hole of another piece of their own label: OpenCV's external contours (and so
+    /// Cellpose's outlines) leave them out. Holes are 4-connected, as the object is 8-connected; only labels in several
+    /// pieces are looked at, each within its bounding box and a frame of one pixel round it.
+    /// </summary>
+    private static HashSet<int> NestedPieces(int[] data, int height, int width, Dictionary<int, List<int>> pieces)
+    {
+        var nested = new HashSet<int>();
+        var boxes = pieces.Where(p => p.Value.Count > 1).ToDictionary(p => p.Key, _ => (Top: int.MaxValue, Left: int.MaxValue, Bottom: -1, Right: -1));
+        if (boxes.Count == 0)
+        {
+            return nested;
+        }
+
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                int label = data[(y * width) + x];
+                if (label != 0 && boxes.TryGetValue(label, out var box))
+                {
+                    boxes[label] = (Math.Min(box.Top, y), Math.Min(box.Left, x), Math.Max(box.Bottom, y), Math.Max(box.Right, x));
+                }
+            }
+        }
+
+        var queue = new Queue<int>();
+        foreach ((int label, var box) in boxes)
+        {
+            // The box grown by one pixel: its frame is outside the object (or outside the image), where the fill starts.
+            int top = box.Top - 1;
+            int left = box.Left - 1;
+            int boxWidth = box.Right - box.Left + 3;
+            int boxHeight = box.Bottom - box.Top + 3;
+            var outside = new bool[boxWidth * boxHeight];
+            bool Open(int bx, int by)
+            {
+                int x = left + bx;
+                int y = top + by;
+                return (uint)x >= (uint)width || (uint)y >= (uint)height || data[(y * width) + x] != label;
+            }
+
+            for (int bx = 0; bx < boxWidth; bx++)
+            {
+                foreach (int by in new[] { 0, boxHeight - 1 })
+                {
+                    outside[(by * boxWidth) + bx] = true;
+                    queue.Enqueue((by * boxWidth) + bx);
+                }
+            }
+
+            for (int by = 1; by < boxHeight - 1; by++)
+            {
+                foreach (int bx in new[] { 0, boxWidth - 1 })
+                {
+                    outside[(by * boxWidth) + bx] = true;
+                    queue.Enqueue((by * boxWidth) + bx);
+                }
+            }
+
+            while (queue.TryDequeue(out int cell))
+            {
+                int cx = cell % boxWidth;
+                int cy = cell / boxWidth;
+                for (int d = 0; d < 8; d += 2)
+                {
+                    int nx = cx + Dx[d];
+                    int ny = cy + Dy[d];
+                    int next = (ny * boxWidth) + nx;
+                    if ((uint)nx < (uint)boxWidth && (uint)ny < (uint)boxHeight && !outside[next] && Open(nx, ny))
+                    {
+                        outside[next] = true;
+                        queue.Enqueue(next);
+                    }
+                }
+            }
+
+            // A piece's first pixel has outside pixels to its west; that pixel is in the open only if the piece is external.
+            foreach (int start in pieces[label])
+            {
+                int west = ((start / width) - top) * boxWidth + ((start % width) - 1 - left);
+                if (!outside[west])
+                {
+                    nested.Add(start);
+                }
+            }
+        }
+
+        return nested;
     }
 
     private static void TraceFrom(int[] data, int[] component, int height, int width, int start, List<int> xs, List<int> ys)
