@@ -110,22 +110,22 @@ public static class ObjectOutlines
                 return (uint)x >= (uint)width || (uint)y >= (uint)height || data[(y * width) + x] != label;
             }
 
+            void Seed(int cell)
+            {
+                outside[cell] = true;
+                queue.Enqueue(cell);
+            }
+
             for (int bx = 0; bx < boxWidth; bx++)
             {
-                foreach (int by in new[] { 0, boxHeight - 1 })
-                {
-                    outside[(by * boxWidth) + bx] = true;
-                    queue.Enqueue((by * boxWidth) + bx);
-                }
+                Seed(bx);
+                Seed(((boxHeight - 1) * boxWidth) + bx);
             }
 
             for (int by = 1; by < boxHeight - 1; by++)
             {
-                foreach (int bx in new[] { 0, boxWidth - 1 })
-                {
-                    outside[(by * boxWidth) + bx] = true;
-                    queue.Enqueue((by * boxWidth) + bx);
-                }
+                Seed(by * boxWidth);
+                Seed((by * boxWidth) + boxWidth - 1);
             }
 
             while (queue.TryDequeue(out int cell))
@@ -139,8 +139,7 @@ public static class ObjectOutlines
                     int next = (ny * boxWidth) + nx;
                     if ((uint)nx < (uint)boxWidth && (uint)ny < (uint)boxHeight && !outside[next] && Open(nx, ny))
                     {
-                        outside[next] = true;
-                        queue.Enqueue(next);
+                        Seed(next);
                     }
                 }
             }
@@ -148,7 +147,7 @@ public static class ObjectOutlines
             // A piece's first pixel has outside pixels to its west; that pixel is in the open only if the piece is external.
             foreach (int start in pieces[label])
             {
-                int west = ((start / width) - top) * boxWidth + ((start % width) - 1 - left);
+                int west = (((start / width) - top) * boxWidth) + ((start % width) - 1 - left);
                 if (!outside[west])
                 {
                     nested.Add(start);
