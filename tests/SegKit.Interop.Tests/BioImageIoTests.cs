@@ -342,17 +342,14 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
     [InlineData("0-ABCDEFGHIJKLMNOPQRSTUVWXYZ-abcdefghij", "output_0_abcdefghijklmnopqrstuvw")]
     public void Onnx_output_names_become_valid_tensor_ids_and_file_names_that_stay_in_the_folder(string onnxName, string id)
     {
-        // A SegKit model (card included) whose graph output is renamed by an Identity node.
-        OnnxModel model = OnnxReader.Read(BioImageModelImporter.Import(ZooPackage("named-source", new ZooOptions()), "test").ModelBytes);
-        OnnxValueInfo last = model.Graph.Outputs[0];
-        model.Graph.Nodes.Add(new OnnxNode("Identity", [last.Name], [onnxName]));
-        model.Graph.Outputs[0] = new OnnxValueInfo(onnxName, last.ElementType, last.Shape);
-        string modelPath = Path.Combine(folder, "named.onnx");
-        File.WriteAllBytes(modelPath, OnnxWriter.ToBytes(model));
-        string image = Path.Combine(RepositoryLayout.Root, "models", "samples", "images", "dsb_4be73d68.png");
+        // The graph output is renamed by an Identity node behind it.
         string exported = Path.Combine(folder, "named-export");
-
-        BioImageExport export = BioImageModelExporter.Export(modelPath, image, exported, new BioImageExportOptions { SegKitVersion = "test" });
+        BioImageExport export = ExportRenamed(exported, graph =>
+        {
+            OnnxValueInfo last = graph.Outputs[0];
+            graph.Nodes.Add(new OnnxNode("Identity", [last.Name], [onnxName]));
+            graph.Outputs[0] = new OnnxValueInfo(onnxName, last.ElementType, last.Shape);
+        });
 
         Assert.Equal(id, RdfYaml.Parse(File.ReadAllBytes(Path.Combine(exported, "rdf.yaml")), "rdf.yaml").List("outputs")[0].Text("id"));
         Assert.Contains($"test_{id}.npy", export.Files);
@@ -367,17 +364,14 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
     [InlineData("RAW/../image", "raw_image")]
     public void An_onnx_input_name_becomes_a_valid_tensor_id_that_the_outputs_refer_to(string onnxName, string id)
     {
-        // A SegKit model (card included) whose graph input is renamed by an Identity node in front.
-        OnnxModel model = OnnxReader.Read(BioImageModelImporter.Import(ZooPackage("input-source", new ZooOptions()), "test").ModelBytes);
-        OnnxValueInfo first = model.Graph.Inputs[0];
-        model.Graph.Nodes.Insert(0, new OnnxNode("Identity", [onnxName], [first.Name]));
-        model.Graph.Inputs[0] = new OnnxValueInfo(onnxName, first.ElementType, first.Shape);
-        string modelPath = Path.Combine(folder, "input-named.onnx");
-        File.WriteAllBytes(modelPath, OnnxWriter.ToBytes(model));
-        string image = Path.Combine(RepositoryLayout.Root, "models", "samples", "images", "dsb_4be73d68.png");
+        // The graph input is renamed by an Identity node in front of it.
         string exported = Path.Combine(folder, "input-named-export");
-
-        BioImageExport export = BioImageModelExporter.Export(modelPath, image, exported, new BioImageExportOptions { SegKitVersion = "test" });
+        BioImageExport export = ExportRenamed(exported, graph =>
+        {
+            OnnxValueInfo first = graph.Inputs[0];
+            graph.Nodes.Insert(0, new OnnxNode("Identity", [onnxName], [first.Name]));
+            graph.Inputs[0] = new OnnxValueInfo(onnxName, first.ElementType, first.Shape);
+        });
 
         RdfNode rdf = RdfYaml.Parse(File.ReadAllBytes(Path.Combine(exported, "rdf.yaml")), "rdf.yaml");
         Assert.Equal(id, rdf.List("inputs")[0].Text("id"));
@@ -386,6 +380,17 @@ public sealed class BioImageIoTests(ITestOutputHelper output) : IDisposable
         Assert.Contains($"tensor_id: \"{id}\"", yaml);
         Assert.Contains("test_input.npy", export.Files);
         Assert.True(BioImageModelImporter.Import(export.ZipPath, "test").SegKitTest.Passed);
+    }
+
+    /// <summary>Exports a SegKit model (card included) whose graph <paramref name="rename"/> changed, to <paramref name="exported"/>.</summary>
+    private BioImageExport ExportRenamed(string exported, Action<OnnxGraph> rename)
+    {
+        OnnxModel model = OnnxReader.Read(BioImageModelImporter.Import(ZooPackage(Path.GetFileName(exported) + "-source", new ZooOptions()), "test").ModelBytes);
+        rename(model.Graph);
+        string modelPath = exported + ".onnx";
+        File.WriteAllBytes(modelPath, OnnxWriter.ToBytes(model));
+        string image = Path.Combine(RepositoryLayout.Root, "models", "samples", "images", "dsb_4be73d68.png");
+        return BioImageModelExporter.Export(modelPath, image, exported, new BioImageExportOptions { SegKitVersion = "test" });
     }
 
     [Fact]
