@@ -37,7 +37,7 @@ public sealed class BioImagePackage : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (Directory.Exists(path))
         {
-            string? name = new[] { "rdf.yaml", "bioimageio.yaml" }.FirstOrDefault(n => File.Exists(System.IO.Path.Combine(path, n)) || new FileInfo(System.IO.Path.Combine(path, n)).LinkTarget is not null);
+            string? name = new[] { "rdf.yaml", "bioimageio.yaml" }.FirstOrDefault(n => Present(System.IO.Path.Combine(path, n)));
             return new BioImagePackage(path, path, null, name ?? throw new ModelFileException("has no rdf.yaml (a bioimage.io package folder holds its model description as rdf.yaml)", path));
         }
 
@@ -208,40 +208,27 @@ public sealed class BioImagePackage : IDisposable
     /// <summary>Whether a name that <see cref="Locate"/> refused is there in the folder, as a link or behind one.</summary>
     private bool LeavesFolder(string relative) =>
         _folder is not null && !relative.Contains("..", StringComparison.Ordinal)
-        && (File.Exists(System.IO.Path.Combine(_folder, relative)) || new FileInfo(System.IO.Path.Combine(_folder, relative)).LinkTarget is not null);
+        && Present(System.IO.Path.Combine(_folder, relative));
+
+    /// <summary>Whether a file is there, or a link is, even one whose target is missing or outside the package.</summary>
+    private static bool Present(string path) => File.Exists(path) || new FileInfo(path).LinkTarget is not null;
 
     /// <summary>
-    /// Reads at most <paramref name="maxBytes"/> through a stream: a file's stated length may be 0 (a device, a
-    /// pseudo-file) while reading it never ends.
+    /// Reads a regular file of at most <paramref name="maxBytes"/>. Links out of the package are refused before this, and
+    /// a named pipe or a device states a length of 0: refused here before it is opened, since opening a pipe waits for a
+    /// writer that may never come and reading a device may never end. Every file SegKit reads from a package (the rdf,
+    /// weights, test tensors) holds data.
     /// </summary>
     private static byte[] ReadFile(string file, long maxBytes, string name)
     {
-        // Every file SegKit reads from a package (the rdf, weights, test tensors) holds data. A named pipe or a device
-        // states a length of 0 too, and opening a pipe waits for a writer that may never come: refuse before opening.
-        if (new FileInfo(file).Length == 0)
+        long length = new FileInfo(file).Length;
+        if (length == 0)
         {
             throw new ModelFileException("is empty, or not a regular file (a named pipe, a device); SegKit reads only regular files from a package", name);
         }
 
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-        if (stream.CanSeek && stream.Length > maxBytes)
-        {
-            throw new ModelFileException($"is {stream.Length} bytes, more than the {maxBytes} SegKit reads from a package", name);
-        }
-
-        using var bytes = new MemoryStream(stream.CanSeek ? (int)Math.Min(stream.Length, Array.MaxLength) : 0);
-        var buffer = new byte[81920];
-        int read;
-        while ((read = stream.Read(buffer)) > 0)
-        {
-            if (bytes.Length + read > maxBytes)
-            {
-                throw new ModelFileException($"holds more than the {maxBytes} bytes SegKit reads from a package", name);
-            }
-
-            bytes.Write(buffer, 0, read);
-        }
-
-        return bytes.ToArray();
+        return length > maxBytes
+            ? throw new ModelFileException($"is {length} bytes, more than the {maxBytes} SegKit reads from a package", name)
+            : File.ReadAllBytes(file);
     }
 }
