@@ -50,7 +50,7 @@ public static class BioImageModelExporter
         // ONNX tensor names ("input.1", "x:0", "out/logits", anything) become rdf ids and file names: only valid ids are
         // used for either. Runtimes feed an ONNX network by position, so the ids need not match the graph's names.
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        string inputId = TensorId(onnx.Graph.Inputs[0].Name, ids);
+        string inputId = TensorId(onnx.Graph.Inputs[0].Name, "input", ids);
         // test_input.npy is the input's test file whatever its id: no output may take that name.
         ids.Add("input");
         int step = 1 << onnx.Graph.Nodes.Count(n => n.OpType is "MaxPool" or "AveragePool");
@@ -70,7 +70,7 @@ public static class BioImageModelExporter
         _ = preprocessing.Apply(network, shape, ["batch", "channel", "y", "x"]);
         var outputs = BioImageNetwork.Run(weights, modelPath, network, shape);
 
-        outputs = outputs.Select(o => (TensorId(o.Name, ids), o.Data, o.Shape)).ToList();
+        outputs = outputs.Select(o => (TensorId(o.Name, "output", ids), o.Data, o.Shape)).ToList();
 
         Directory.CreateDirectory(folder);
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal)
@@ -322,9 +322,10 @@ public static class BioImageModelExporter
 
     /// <summary>
     /// A spec-0.5 tensor id (a lower-case identifier of at most 32 characters) made from an ONNX tensor name, unique among
-    /// <paramref name="taken"/> (which it joins): also safe as the file name test_&lt;id&gt;.npy.
+    /// <paramref name="taken"/> (which it joins): also safe as the file name test_&lt;id&gt;.npy. A name without a letter to
+    /// start with is prefixed by <paramref name="kind"/> ("input", "output").
     /// </summary>
-    private static string TensorId(string name, HashSet<string> taken)
+    private static string TensorId(string name, string kind, HashSet<string> taken)
     {
         const int MaxLength = 32;
         var id = new StringBuilder();
@@ -340,7 +341,7 @@ public static class BioImageModelExporter
         string stem = id.ToString().TrimEnd('_');
         if (stem.Length == 0 || char.IsAsciiDigit(stem[0]))
         {
-            stem = "output_" + stem;
+            stem = kind + "_" + stem;
         }
 
         stem = stem[..Math.Min(stem.Length, MaxLength)].TrimEnd('_');
